@@ -1,0 +1,148 @@
+package dev.sasrec.engine;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The encoder's placeholders for one batch of item sequences: truncation to the last n items, left padding to the
+ * batch's longest sequence, the embedding lookup (done here, outside the graph) and the masks.
+ *
+ * <p>Trimming a batch to its longest sequence instead of n changes no output: padded positions are masked out of
+ * every attention and feed-forward computation, and the position rows used are always the last ones.
+ */
+final class EncoderInputs {
+
+    final int batch;
+    final int length;
+    /** Item ids, left-padded with 0: [batch][length]. */
+    final int[][] ids;
+
+    private EncoderInputs(int batch, int length, int[][] ids) {
+        this.batch = batch;
+        this.length = length;
+        this.ids = ids;
+    }
+
+    /**
+     * Truncates each sequence to its last {@code maxLen} items and left-pads all to the longest.
+     *
+     * @param sequences item ids in time order, each at least one item long, ids in 1..numItems
+     */
+    static EncoderInputs of(int[][] sequences, int maxLen, int numItems) {
+        int longest = 1;
+        for (int[] s : sequences) {
+            longest = Math.max(longest, Math.min(s.length, maxLen));
+        }
+        int[][] ids = new int[sequences.length][longest];
+        for (int b = 0; b < sequences.length; b++) {
+            int[] s = sequences[b];
+            int take = Math.min(s.length, maxLen);
+            for (int i = 0; i < take; i++) {
+                int item = s[s.length - take + i];
+                if (item < 1 || item > numItems) {
+                    throw new IllegalArgumentException("item id " + item + " at position " + (s.length - take + i)
+                            + " of sequence " + b + " is outside the catalogue, expected 1.." + numItems);
+                }
+                ids[b][longest - take + i] = item;
+            }
+        }
+        return new EncoderInputs(sequences.length, longest, ids);
+    }
+
+    /** Puts the encoder's placeholders into {@code placeholders}, reading item rows from {@code params}. */
+    void fill(Map<String, INDArray> placeholders, SasRecConfig config, ParameterLayout layout, INDArray params) {
+        int d = config.hiddenUnits();
+        int n = config.maxLen();
+        int h = config.numHeads();
+        int m = length;
+        placeholders.put(SasRecGraph.IN_EMB, gatherRows(params, layout, ids, (float) Math.sqrt(d), d));
+
+        float[] sel = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            sel[i * n + (n - m + i)] = 1f;
+        }
+        placeholders.put(SasRecGraph.POS_SEL, Nd4j.create(sel, new long[]{m, n}, 'c'));
+
+        float[] pad = new float[batch * m];
+        float[] keyBias = new float[batch * h * m];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < m; i++) {
+                boolean real = ids[b][i] != 0;
+                pad[b * m + i] = real ? 1f : 0f;
+                if (!real) {
+                    for (int k = 0; k < h; k++) {
+                        keyBias[(b * h + k) * m + i] = SasRecGraph.MASKED;
+                    }
+                }
+            }
+        }
+        placeholders.put(SasRecGraph.PAD_MASK, Nd4j.create(pad, new long[]{batch, m, 1}, 'c'));
+        placeholders.put(SasRecGraph.KEY_BIAS, Nd4j.create(keyBias, new long[]{(long) batch * h, 1, m}, 'c'));
+        float[] query = new float[batch * h * m];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < h; k++) {
+                System.arraycopy(pad, b * m, query, (b * h + k) * m, m);
+            }
+        }
+        placeholders.put(SasRecGraph.QUERY_MASK, Nd4j.create(query, new long[]{(long) batch * h, m, 1}, 'c'));
+        placeholders.put(SasRecGraph.CAUSAL_BIAS, causalBias(m));
+    }
+
+    static INDArray causalBias(int m) {
+        float[] c = new float[m * m];
+        for (int i = 0; i < m; i++) {
+            for (int j = i + 1; j < m; j++) {
+                c[i * m + j] = SasRecGraph.MASKED;
+            }
+        }
+        return Nd4j.create(c, new long[]{m, m}, 'c');
+    }
+
+    /** Rows {@code ids} of the item embedding times {@code scale}, as [rows, cols, d]. */
+    static INDArray gatherRows(INDArray params, ParameterLayout layout, int[][] ids, float scale, int d) {
+        FloatBuffer table = itemTable(params, layout);
+        int rows = ids.length;
+        int cols = rows == 0 ? 0 : ids[0].length;
+        float[] out = new float[rows * cols * d];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int item = ids[r][c];
+                if (item != 0) {
+                    int dst = (r * cols + c) * d;
+                    int src = item * d;
+                    for (int k = 0; k < d; k++) {
+                        out[dst + k] = table.get(src + k) * scale;
+                    }
+                }
+            }
+        }
+        return Nd4j.create(out, new long[]{rows, cols, d}, 'c');
+    }
+
+    /** Rows {@code ids} of the item embedding as [ids.length, d]. */
+    static INDArray gatherRows(INDArray params, ParameterLayout layout, int[] ids, int d) {
+        FloatBuffer table = itemTable(params, layout);
+        float[] out = new float[ids.length * d];
+        for (int r = 0; r < ids.length; r++) {
+            int src = ids[r] * d;
+            for (int k = 0; k < d; k++) {
+                out[r * d + k] = table.get(src + k);
+            }
+        }
+        return Nd4j.create(out, new long[]{ids.length, d}, 'c');
+    }
+
+    /** The item embedding as a float buffer positioned at its first element (row 0). */
+    static FloatBuffer itemTable(INDArray params, ParameterLayout layout) {
+        if (params.dataType() != DataType.FLOAT || params.offset() != 0 || !params.isVector()) {
+            throw new IllegalStateException("parameters must be a flat float vector");
+        }
+        FloatBuffer all = params.data().asNioFloat();
+        all.position((int) layout.segment(ParameterLayout.ITEM_EMBEDDING).offset());
+        return all.slice();
+    }
+}

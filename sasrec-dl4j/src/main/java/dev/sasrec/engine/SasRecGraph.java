@@ -1,0 +1,245 @@
+package dev.sasrec.engine;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The SASRec encoder (and, for training, its loss) as a SameDiff graph.
+ *
+ * <p>Everything SameDiff does poorly on this stack stays outside the graph, fed in through placeholders:
+ * embedding lookups ({@code gather} has a broken gradient), dropout masks ({@code dropout} has none) and the causal
+ * mask ({@code matrixBandPart} has none). The item embedding is therefore not a graph variable: its rows come in as
+ * placeholders whose gradients the trainer scatters back. The position embedding is a variable, selected for the
+ * batch's trimmed length by a constant 0/1 matrix, so that a batch of length m &lt; n uses positions n-m..n-1
+ * exactly as a fully padded batch would.
+ *
+ * <p>Not thread-safe (SameDiff is not): one instance per thread.
+ */
+final class SasRecGraph {
+
+    /** Item-embedding rows of the input sequence, already scaled by sqrt(d): [B, m, d]. */
+    static final String IN_EMB = "in_emb";
+    /** Selects the last m rows of the position embedding: [m, n]. */
+    static final String POS_SEL = "pos_sel";
+    /** 1 at real positions, 0 at padding: [B, m, 1]. */
+    static final String PAD_MASK = "pad_mask";
+    /** 0 on and below the diagonal, a large negative value above: [m, m]. */
+    static final String CAUSAL_BIAS = "causal_bias";
+    /** 0 for real keys, a large negative value for padding keys: [B*h, 1, m]. */
+    static final String KEY_BIAS = "key_bias";
+    /** 1 for real queries, 0 for padding queries: [B*h, m, 1]. */
+    static final String QUERY_MASK = "query_mask";
+    /** Inverted-dropout mask of the embedding: [B, m, d]. */
+    static final String EMB_DROP = "emb_drop";
+    /** 1 where a position has a target: [B, m]. */
+    static final String LOSS_MASK = "loss_mask";
+    /** Item-embedding rows of the targets: [B, m, d]. */
+    static final String TARGET_EMB = "target_emb";
+    /** Item-embedding rows of the BCE negatives: [B, m, d]. */
+    static final String NEGATIVE_EMB = "negative_emb";
+    /** Item-embedding rows of the sampled-softmax negatives: [K, d]. */
+    static final String NEGATIVE_TABLE = "negative_table";
+    /** Large negative where a sampled negative equals the target: [B*m, K]. */
+    static final String HIT_BIAS = "hit_bias";
+    /** The whole item embedding for the full softmax: [N+1, d]. */
+    static final String ITEM_TABLE = "item_table";
+    /** Large negative on the padding column of the full softmax: [1, N+1]. */
+    static final String ITEM_BIAS = "item_bias";
+    /** Encoder output after the final layer norm: [B, m, d]. */
+    static final String OUTPUT = "output";
+    /** Scalar training loss. */
+    static final String LOSS = "loss";
+
+    /** Bias that stands for minus infinity in masks: exp() of it underflows to exactly 0. */
+    static final float MASKED = -1e9f;
+
+    static String attentionDrop(int block) {
+        return ParameterLayout.block(block, "attn_drop");
+    }
+
+    static String hiddenDrop(int block) {
+        return ParameterLayout.block(block, "ff_drop1");
+    }
+
+    static String outputDrop(int block) {
+        return ParameterLayout.block(block, "ff_drop2");
+    }
+
+    private final SameDiff sd;
+    private final boolean training;
+    private final List<String> variables;
+
+    private SasRecGraph(SameDiff sd, boolean training, List<String> variables) {
+        this.sd = sd;
+        this.training = training;
+        this.variables = Collections.unmodifiableList(variables);
+    }
+
+    /**
+     * Builds the graph.
+     *
+     * @param training with dropout masks and the loss of {@code config.loss()}; otherwise the encoder only
+     */
+    static SasRecGraph build(SasRecConfig config, ParameterLayout layout, boolean training) {
+        SameDiff sd = SameDiff.create();
+        sd.setLogExecution(false);
+        int d = config.hiddenUnits();
+        int h = config.numHeads();
+        int dh = config.headSize();
+        List<String> vars = new ArrayList<>();
+
+        SDVariable inEmb = sd.placeHolder(IN_EMB, DataType.FLOAT, -1, -1, d);
+        SDVariable posSel = sd.placeHolder(POS_SEL, DataType.FLOAT, -1, config.maxLen());
+        SDVariable padMask = sd.placeHolder(PAD_MASK, DataType.FLOAT, -1, -1, 1);
+        SDVariable causal = sd.placeHolder(CAUSAL_BIAS, DataType.FLOAT, -1, -1);
+        SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, -1);
+        SDVariable queryMask = sd.placeHolder(QUERY_MASK, DataType.FLOAT, -1, -1, 1);
+        SDVariable shape3 = inEmb.shape();
+
+        SDVariable pos = variable(sd, layout, ParameterLayout.POSITION_EMBEDDING, vars);
+        SDVariable x = inEmb.add(posSel.mmul(pos));
+        if (training) {
+            x = x.mul(sd.placeHolder(EMB_DROP, DataType.FLOAT, -1, -1, d));
+        }
+        x = x.mul(padMask);
+
+        for (int b = 0; b < config.numBlocks(); b++) {
+            SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
+                    variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps());
+            SDVariable kvInput = config.preLayerNorm() ? xn : x;
+            SDVariable q = splitHeads(sd, project(sd, xn, variable(sd, layout, ParameterLayout.block(b, "wq"), vars), shape3, d), h, dh);
+            SDVariable k = splitHeads(sd, project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wk"), vars), shape3, d), h, dh);
+            SDVariable v = splitHeads(sd, project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wv"), vars), shape3, d), h, dh);
+
+            SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(dh)).add(causal).add(keyBias);
+            SDVariable weights = sd.nn.softmax(scores, 2).mul(queryMask);
+            if (training) {
+                weights = weights.mul(sd.placeHolder(attentionDrop(b), DataType.FLOAT, -1, -1, -1));
+            }
+            SDVariable attended = mergeHeads(sd, sd.mmul(weights, v), shape3, h, dh);
+            x = xn.add(attended);
+
+            SDVariable xn2 = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln2_g"), vars),
+                    variable(sd, layout, ParameterLayout.block(b, "ln2_b"), vars), config.layerNormEps());
+            SDVariable hidden = sd.nn.relu(project(sd, xn2, variable(sd, layout, ParameterLayout.block(b, "w1"), vars), shape3, d)
+                    .add(variable(sd, layout, ParameterLayout.block(b, "b1"), vars)), 0.0);
+            if (training) {
+                hidden = hidden.mul(sd.placeHolder(hiddenDrop(b), DataType.FLOAT, -1, -1, d));
+            }
+            SDVariable ff = project(sd, hidden, variable(sd, layout, ParameterLayout.block(b, "w2"), vars), shape3, d)
+                    .add(variable(sd, layout, ParameterLayout.block(b, "b2"), vars));
+            if (training) {
+                ff = ff.mul(sd.placeHolder(outputDrop(b), DataType.FLOAT, -1, -1, d));
+            }
+            x = xn2.add(ff).mul(padMask);
+        }
+        SDVariable out = layerNorm(sd, x, variable(sd, layout, "final_ln_g", vars),
+                variable(sd, layout, "final_ln_b", vars), config.layerNormEps());
+        out = sd.identity(OUTPUT, out);
+
+        if (training) {
+            buildLoss(sd, config, out, d);
+        }
+        return new SasRecGraph(sd, training, vars);
+    }
+
+    private static void buildLoss(SameDiff sd, SasRecConfig config, SDVariable out, int d) {
+        SDVariable lossMask = sd.placeHolder(LOSS_MASK, DataType.FLOAT, -1, -1);
+        SDVariable target = sd.placeHolder(TARGET_EMB, DataType.FLOAT, -1, -1, d);
+        SDVariable positive = out.mul(target).sum(2);                       // [B, m]
+        SDVariable perPosition;
+        switch (config.loss()) {
+            case BCE -> {
+                SDVariable negative = out.mul(sd.placeHolder(NEGATIVE_EMB, DataType.FLOAT, -1, -1, d)).sum(2);
+                perPosition = sd.nn.logSigmoid(positive).add(sd.nn.logSigmoid(negative.neg())).neg();
+            }
+            case SAMPLED -> {
+                SDVariable flat = out.reshape(-1, d);
+                SDVariable pos = positive.reshape(-1, 1);
+                SDVariable neg = sd.mmul(flat, sd.placeHolder(NEGATIVE_TABLE, DataType.FLOAT, -1, d), false, true, false)
+                        .add(sd.placeHolder(HIT_BIAS, DataType.FLOAT, -1, -1));
+                perPosition = sd.math.logSumExp(sd.concat(1, pos, neg), 1).sub(pos.reshape(-1));
+                perPosition = perPosition.reshape(sd.shape(positive));
+            }
+            case CE -> {
+                SDVariable flat = out.reshape(-1, d);
+                SDVariable logits = sd.mmul(flat, sd.placeHolder(ITEM_TABLE, DataType.FLOAT, -1, d), false, true, false)
+                        .add(sd.placeHolder(ITEM_BIAS, DataType.FLOAT, 1, -1));
+                perPosition = sd.math.logSumExp(logits, 1).sub(positive.reshape(-1)).reshape(sd.shape(positive));
+            }
+            default -> throw new IllegalStateException("unhandled loss " + config.loss());
+        }
+        SDVariable loss = perPosition.mul(lossMask).sum().div(lossMask.sum());
+        loss = sd.identity(LOSS, loss);
+        loss.markAsLoss();
+    }
+
+    private static SDVariable variable(SameDiff sd, ParameterLayout layout, String name, List<String> vars) {
+        vars.add(name);
+        return sd.var(name, Nd4j.create(DataType.FLOAT, layout.segment(name).shape()));
+    }
+
+    /** x [B, m, d] times w [d, d] through a rank-2 product (rank-3 by rank-2 mmul is broken). */
+    private static SDVariable project(SameDiff sd, SDVariable x, SDVariable w, SDVariable shape3, int d) {
+        return sd.reshape(x.reshape(-1, d).mmul(w), shape3);
+    }
+
+    /** Layer normalisation over the last axis, with its own epsilon. */
+    private static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps) {
+        SDVariable centred = x.sub(x.mean(true, 2));
+        SDVariable variance = centred.mul(centred).mean(true, 2);
+        return centred.mul(sd.math.rsqrt(variance.add(eps))).mul(gain).add(bias);
+    }
+
+    /** [B, m, d] to [B*h, m, dh]. */
+    private static SDVariable splitHeads(SameDiff sd, SDVariable x, int h, int dh) {
+        if (h == 1) {
+            return x;
+        }
+        SDVariable shape = x.shape();
+        SDVariable b = shape.get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
+        SDVariable m = shape.get(org.nd4j.autodiff.samediff.SDIndex.interval(1, 2));
+        SDVariable split = sd.reshape(x, sd.concat(0, b, m, sd.constant(Nd4j.createFromArray((long) h, (long) dh))));
+        SDVariable perm = split.permute(0, 2, 1, 3);
+        return sd.reshape(perm, sd.concat(0, sd.constant(Nd4j.createFromArray(-1L)), m, sd.constant(Nd4j.createFromArray((long) dh))));
+    }
+
+    /** [B*h, m, dh] back to [B, m, d]. */
+    private static SDVariable mergeHeads(SameDiff sd, SDVariable x, SDVariable shape3, int h, int dh) {
+        if (h == 1) {
+            return x;
+        }
+        SDVariable b = shape3.get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
+        SDVariable m = shape3.get(org.nd4j.autodiff.samediff.SDIndex.interval(1, 2));
+        SDVariable split = sd.reshape(x, sd.concat(0, b, sd.constant(Nd4j.createFromArray((long) h)), m,
+                sd.constant(Nd4j.createFromArray((long) dh))));
+        return sd.reshape(split.permute(0, 2, 1, 3), shape3);
+    }
+
+    /** Copies the graph's variables in from the flat parameter vector. */
+    void loadParameters(ParameterLayout layout, INDArray flat) {
+        for (String name : variables) {
+            sd.getVariable(name).getArr().assign(layout.view(flat, name));
+        }
+    }
+
+    SameDiff sameDiff() {
+        return sd;
+    }
+
+    boolean training() {
+        return training;
+    }
+
+    /** Names of the graph's trainable variables (every parameter except the item embedding). */
+    List<String> variables() {
+        return variables;
+    }
+}

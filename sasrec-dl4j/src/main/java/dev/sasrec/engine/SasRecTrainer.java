@@ -1,0 +1,190 @@
+package dev.sasrec.engine;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Single-JVM SASRec training: Adam over the flat parameter vector, seeded shuffling, negative sampling and dropout,
+ * an epoch loop with per-epoch progress, and optional early stopping on validation NDCG@10.
+ *
+ * <p>The parameters and the Adam state are flat vectors ({@link #parameters()}, {@link #optimizerState()}), so a
+ * distributed trainer can average and broadcast them. Not thread-safe.
+ */
+public final class SasRecTrainer {
+
+    private final SasRecConfig config;
+    private final int numItems;
+    private final ParameterLayout layout;
+    private final INDArray params;
+    private final INDArray gradient;
+    private final INDArray adamState;
+    private final GradientUpdater adam;
+    private final TrainingStep step;
+    private final SplittableRandom shuffler;
+    private int iteration;
+    private int epoch;
+
+    /** Starts from freshly initialised parameters. */
+    public SasRecTrainer(SasRecConfig config, int numItems) {
+        this(SasRecNetwork.initialise(config, numItems));
+    }
+
+    /** Starts from {@code initial}'s parameters (warm start) with a fresh optimiser. */
+    public SasRecTrainer(SasRecNetwork initial) {
+        this.config = initial.config();
+        this.numItems = initial.numItems();
+        this.layout = initial.layout();
+        this.params = initial.parameters();
+        this.gradient = Nd4j.create(DataType.FLOAT, layout.size());
+        this.adamState = Nd4j.create(DataType.FLOAT, 2 * layout.size());
+        this.adam = new Adam(config.learningRate(), config.beta1(), config.beta2(), config.epsilon())
+                .instantiate(adamState, true);
+        this.step = new TrainingStep(config, numItems, config.seed() * 31 + 7);
+        this.shuffler = new SplittableRandom(config.seed() * 17 + 3);
+    }
+
+    /** The hyper-parameters. */
+    public SasRecConfig config() {
+        return config;
+    }
+
+    /**
+     * One optimisation step on one batch.
+     *
+     * @return the batch's mean loss
+     * @throws NonFiniteLossException when the loss is NaN or infinite; the parameters are left unchanged
+     */
+    public double trainStep(int[][] sequences, int[][] seen) {
+        double loss = step.compute(params, sequences, seen, gradient);
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteLossException(epoch + 1, iteration + 1, loss);
+        }
+        adam.applyUpdater(gradient, iteration, epoch);
+        params.subi(gradient);
+        params.get(NDArrayIndex.interval(0, config.hiddenUnits())).assign(0);
+        iteration++;
+        return loss;
+    }
+
+    /** Trains one epoch: every user of {@code data} once, in a seeded random order. */
+    public double trainEpoch(TrainingSet data) {
+        int users = data.size();
+        if (users == 0) {
+            throw new IllegalArgumentException("training set has no user with at least 2 items");
+        }
+        int[] order = new int[users];
+        for (int i = 0; i < users; i++) {
+            order[i] = i;
+        }
+        for (int i = users - 1; i > 0; i--) {
+            int j = shuffler.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        double lossSum = 0;
+        int batches = 0;
+        int bs = config.batchSize();
+        for (int from = 0; from < users; from += bs) {
+            int size = Math.min(bs, users - from);
+            int[][] seqs = new int[size][];
+            int[][] seen = new int[size][];
+            for (int i = 0; i < size; i++) {
+                seqs[i] = data.sequences()[order[from + i]];
+                seen[i] = data.seen()[order[from + i]];
+            }
+            lossSum += trainStep(seqs, seen);
+            batches++;
+        }
+        epoch++;
+        return lossSum / batches;
+    }
+
+    /**
+     * Trains up to {@code options.epochs()} epochs, reporting each to {@code listener}.
+     *
+     * @param validation computes validation NDCG@10 of a network; used every {@code options.evalEvery()} epochs
+     *                   when not null, and for early stopping when {@code options.patience()} &gt; 0
+     * @return one report per epoch trained
+     */
+    public List<EpochReport> fit(TrainingSet data, FitOptions options, Consumer<EpochReport> listener,
+                                 ToDoubleFunction<SasRecNetwork> validation) {
+        List<EpochReport> reports = new ArrayList<>();
+        long start = System.nanoTime();
+        double best = Double.NEGATIVE_INFINITY;
+        INDArray bestParams = null;
+        int sinceBest = 0;
+        for (int e = 1; e <= options.epochs(); e++) {
+            long t0 = System.nanoTime();
+            double loss = trainEpoch(data);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double ndcg = Double.NaN;
+            if (validation != null && options.evalEvery() > 0 && (e % options.evalEvery() == 0 || e == options.epochs())) {
+                ndcg = validation.applyAsDouble(network());
+                if (ndcg > best) {
+                    best = ndcg;
+                    bestParams = params.dup();
+                    sinceBest = 0;
+                } else {
+                    sinceBest++;
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double eta = elapsed / e * (options.epochs() - e);
+            EpochReport r = new EpochReport(epoch, loss, data.size() / seconds, seconds, elapsed, eta, ndcg);
+            reports.add(r);
+            if (listener != null) {
+                listener.accept(r);
+            }
+            if (options.patience() > 0 && sinceBest >= options.patience()) {
+                break;
+            }
+        }
+        if (options.patience() > 0 && bestParams != null) {
+            params.assign(bestParams);
+        }
+        return reports;
+    }
+
+    /** A snapshot of the current parameters as a network. */
+    public SasRecNetwork network() {
+        return new SasRecNetwork(config, numItems, params);
+    }
+
+    /** A copy of the flat parameters. */
+    public INDArray parameters() {
+        return params.dup();
+    }
+
+    /** A copy of the flat Adam state (first moments, then second moments). */
+    public INDArray optimizerState() {
+        return adamState.dup();
+    }
+
+    /** Replaces parameters, Adam state and step counter, e.g. with averaged values. */
+    public void setState(INDArray parameters, INDArray optimizerState, int iterations) {
+        params.assign(parameters.reshape(params.shape()));
+        adamState.assign(optimizerState.reshape(adamState.shape()));
+        this.iteration = iterations;
+    }
+
+    /** Optimisation steps taken so far. */
+    public int iterations() {
+        return iteration;
+    }
+
+    /** Epochs completed so far. */
+    public int epochs() {
+        return epoch;
+    }
+}

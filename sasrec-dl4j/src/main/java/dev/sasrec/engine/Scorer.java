@@ -1,0 +1,113 @@
+package dev.sasrec.engine;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Inference over a {@link SasRecNetwork}: user representations, scores and top-K for batches of histories of any
+ * length (truncated to the last n items and left-padded internally), with dropout off. A user never seen in training
+ * is scored from their history alone. Not thread-safe: one per thread.
+ */
+public final class Scorer {
+
+    private final SasRecNetwork network;
+    private final SasRecGraph graph;
+    private final INDArray itemTableT;
+
+    Scorer(SasRecNetwork network) {
+        this.network = network;
+        this.graph = SasRecGraph.build(network.config(), network.layout(), false);
+        graph.loadParameters(network.layout(), network.parametersView());
+        this.itemTableT = network.layout().view(network.parametersView(), ParameterLayout.ITEM_EMBEDDING).transpose().dup('c');
+    }
+
+    /** The network scored. */
+    public SasRecNetwork network() {
+        return network;
+    }
+
+    /**
+     * The representation F at the last position of each history: [histories.length, d].
+     *
+     * @param histories item ids in time order, each non-empty, ids in 1..numItems
+     */
+    public INDArray userVectors(int[][] histories) {
+        if (histories.length == 0) {
+            return Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 0, network.config().hiddenUnits());
+        }
+        for (int i = 0; i < histories.length; i++) {
+            if (histories[i] == null || histories[i].length == 0) {
+                throw new IllegalArgumentException("history " + i + " is empty: a user needs at least one item to be scored");
+            }
+        }
+        EncoderInputs inputs = EncoderInputs.of(histories, network.config().maxLen(), network.numItems());
+        Map<String, INDArray> ph = new HashMap<>();
+        inputs.fill(ph, network.config(), network.layout(), network.parametersView());
+        INDArray out = graph.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
+        return out.get(NDArrayIndex.all(), NDArrayIndex.point(inputs.length - 1), NDArrayIndex.all()).dup('c');
+    }
+
+    /** Scores of every item (column 0, the padding id, is negative infinity) for each history: [B, N+1]. */
+    public INDArray scores(int[][] histories) {
+        INDArray s = userVectors(histories).mmul(itemTableT);
+        s.getColumn(0).assign(Float.NEGATIVE_INFINITY);
+        return s;
+    }
+
+    /** Scores of the given candidates for each history: result[b][j] scores candidates[b][j]. */
+    public float[][] scoreCandidates(int[][] histories, int[][] candidates) {
+        INDArray users = userVectors(histories);
+        int d = network.config().hiddenUnits();
+        float[] u = users.data().asFloat();
+        java.nio.FloatBuffer table = EncoderInputs.itemTable(network.parametersView(), network.layout());
+        float[][] out = new float[histories.length][];
+        for (int b = 0; b < histories.length; b++) {
+            out[b] = new float[candidates[b].length];
+            for (int j = 0; j < candidates[b].length; j++) {
+                int item = candidates[b][j];
+                if (item < 1 || item > network.numItems()) {
+                    throw new IllegalArgumentException("candidate item " + item + " of row " + b
+                            + " is outside the catalogue, expected 1.." + network.numItems());
+                }
+                float s = 0;
+                for (int k = 0; k < d; k++) {
+                    s += u[b * d + k] * table.get(item * d + k);
+                }
+                out[b][j] = s;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The top {@code k} items for each history, best first.
+     *
+     * @param excludeSeen leave out the items of the history itself
+     */
+    public TopK recommend(int[][] histories, int k, boolean excludeSeen) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k: invalid value " + k + ", expected an integer >= 1");
+        }
+        INDArray scores = scores(histories);
+        int cols = (int) scores.size(1);
+        float[] all = scores.data().asFloat();
+        int[][] items = new int[histories.length][];
+        float[][] values = new float[histories.length][];
+        for (int b = 0; b < histories.length; b++) {
+            int[] seen = excludeSeen ? sortedDistinct(histories[b]) : new int[0];
+            TopK.Selection sel = TopK.select(all, b * cols, cols, k, seen);
+            items[b] = sel.items();
+            values[b] = sel.scores();
+        }
+        return new TopK(items, values);
+    }
+
+    static int[] sortedDistinct(int[] xs) {
+        return Arrays.stream(xs).sorted().distinct().toArray();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.sasrec.engine;
+
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Loss and gradient of one batch: builds the batch's placeholders (inputs, targets, negatives, dropout masks),
+ * runs the SameDiff graph forward and backward, and assembles the flat gradient, scattering the item-embedding
+ * gradients of every lookup back into their rows. Not thread-safe.
+ */
+final class TrainingStep {
+
+    private final SasRecConfig config;
+    private final ParameterLayout layout;
+    private final int numItems;
+    private final SasRecGraph graph;
+    private final List<String> gradientNames;
+    private final SplittableRandom sampler;
+    private final Random dropoutRandom;
+
+    TrainingStep(SasRecConfig config, int numItems, long samplerSeed) {
+        this.config = config;
+        this.numItems = numItems;
+        this.layout = ParameterLayout.of(config, numItems);
+        this.graph = SasRecGraph.build(config, layout, true);
+        this.sampler = new SplittableRandom(samplerSeed);
+        this.dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(samplerSeed ^ 0x5DEECE66DL);
+        List<String> names = new ArrayList<>(graph.variables());
+        names.add(SasRecGraph.IN_EMB);
+        names.add(SasRecGraph.TARGET_EMB);
+        switch (config.loss()) {
+            case BCE -> names.add(SasRecGraph.NEGATIVE_EMB);
+            case SAMPLED -> names.add(SasRecGraph.NEGATIVE_TABLE);
+            case CE -> names.add(SasRecGraph.ITEM_TABLE);
+            default -> throw new IllegalStateException("unhandled loss " + config.loss());
+        }
+        this.gradientNames = names;
+    }
+
+    /**
+     * Computes the loss of one batch and writes its gradient into {@code gradient}.
+     *
+     * @param params    flat parameters (read only)
+     * @param sequences each user's training items in time order, at least 2 items each
+     * @param seen      per user, the sorted distinct items the user interacted with (excluded from negatives)
+     * @param gradient  flat vector receiving the gradient (overwritten)
+     * @return the mean loss over non-padding positions
+     */
+    double compute(INDArray params, int[][] sequences, int[][] seen, INDArray gradient) {
+        int batch = sequences.length;
+        int n = config.maxLen();
+        int d = config.hiddenUnits();
+        int[][] inputs = new int[batch][];
+        int[][] targetsRaw = new int[batch][];
+        for (int b = 0; b < batch; b++) {
+            int[] s = sequences[b];
+            if (s.length < 2) {
+                throw new IllegalArgumentException("training sequence " + b + " has " + s.length + " item(s), expected at least 2");
+            }
+            inputs[b] = Arrays.copyOf(s, s.length - 1);
+            targetsRaw[b] = Arrays.copyOfRange(s, 1, s.length);
+        }
+        EncoderInputs enc = EncoderInputs.of(inputs, n, numItems);
+        int m = enc.length;
+        int[][] targets = EncoderInputs.of(targetsRaw, n, numItems).ids;
+
+        Map<String, INDArray> ph = new HashMap<>();
+        graph.loadParameters(layout, params);
+        enc.fill(ph, config, layout, params);
+        ph.put(SasRecGraph.EMB_DROP, dropoutMask(batch, m, d));
+        for (int blk = 0; blk < config.numBlocks(); blk++) {
+            ph.put(SasRecGraph.attentionDrop(blk), dropoutMask((long) batch * config.numHeads(), m, m));
+            ph.put(SasRecGraph.hiddenDrop(blk), dropoutMask(batch, m, d));
+            ph.put(SasRecGraph.outputDrop(blk), dropoutMask(batch, m, d));
+        }
+        float[] lossMask = new float[batch * m];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < m; i++) {
+                lossMask[b * m + i] = targets[b][i] != 0 ? 1f : 0f;
+            }
+        }
+        ph.put(SasRecGraph.LOSS_MASK, Nd4j.create(lossMask, new long[]{batch, m}, 'c'));
+        ph.put(SasRecGraph.TARGET_EMB, EncoderInputs.gatherRows(params, layout, targets, 1f, d));
+
+        int[][] negatives = null;
+        int[] negativeTable = null;
+        switch (config.loss()) {
+            case BCE -> {
+                negatives = new int[batch][m];
+                for (int b = 0; b < batch; b++) {
+                    for (int i = 0; i < m; i++) {
+                        if (targets[b][i] != 0) {
+                            negatives[b][i] = sampleNegative(seen[b]);
+                        }
+                    }
+                }
+                ph.put(SasRecGraph.NEGATIVE_EMB, EncoderInputs.gatherRows(params, layout, negatives, 1f, d));
+            }
+            case SAMPLED -> {
+                int k = config.numNegatives();
+                negativeTable = new int[k];
+                for (int j = 0; j < k; j++) {
+                    negativeTable[j] = 1 + sampler.nextInt(numItems);
+                }
+                float[] hit = new float[batch * m * k];
+                for (int b = 0; b < batch; b++) {
+                    for (int i = 0; i < m; i++) {
+                        int t = targets[b][i];
+                        for (int j = 0; j < k; j++) {
+                            if (negativeTable[j] == t) {
+                                hit[(b * m + i) * k + j] = SasRecGraph.MASKED;
+                            }
+                        }
+                    }
+                }
+                ph.put(SasRecGraph.NEGATIVE_TABLE, EncoderInputs.gatherRows(params, layout, negativeTable, d));
+                ph.put(SasRecGraph.HIT_BIAS, Nd4j.create(hit, new long[]{(long) batch * m, k}, 'c'));
+            }
+            case CE -> {
+                ph.put(SasRecGraph.ITEM_TABLE, layout.view(params, ParameterLayout.ITEM_EMBEDDING));
+                float[] bias = new float[numItems + 1];
+                bias[0] = SasRecGraph.MASKED;
+                ph.put(SasRecGraph.ITEM_BIAS, Nd4j.create(bias, new long[]{1, numItems + 1}, 'c'));
+            }
+            default -> throw new IllegalStateException("unhandled loss " + config.loss());
+        }
+
+        OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(ph, List.of(SasRecGraph.LOSS), gradientNames);
+        double loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0);
+        Map<String, INDArray> grads = result.getGradients();
+
+        for (String name : graph.variables()) {
+            layout.view(gradient, name).assign(grads.get(name));
+        }
+        int itemFloats = (numItems + 1) * d;
+        float[] itemGrad = new float[itemFloats];
+        scatter(itemGrad, floats(grads.get(SasRecGraph.IN_EMB)), enc.ids, (float) Math.sqrt(d), d);
+        scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), targets, 1f, d);
+        switch (config.loss()) {
+            case BCE -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_EMB)), negatives, 1f, d);
+            case SAMPLED -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_TABLE)), new int[][]{negativeTable}, 1f, d);
+            case CE -> {
+                float[] full = floats(grads.get(SasRecGraph.ITEM_TABLE));
+                for (int i = 0; i < itemFloats; i++) {
+                    itemGrad[i] += full[i];
+                }
+            }
+            default -> throw new IllegalStateException("unhandled loss " + config.loss());
+        }
+        Arrays.fill(itemGrad, 0, d, 0f);
+        FloatBuffer g = gradient.data().asNioFloat();
+        g.position((int) layout.segment(ParameterLayout.ITEM_EMBEDDING).offset());
+        g.put(itemGrad);
+        if (config.l2Emb() > 0) {
+            for (String name : List.of(ParameterLayout.ITEM_EMBEDDING, ParameterLayout.POSITION_EMBEDDING)) {
+                layout.view(gradient, name).addi(layout.view(params, name).mul(config.l2Emb()));
+            }
+        }
+        return loss;
+    }
+
+    private int sampleNegative(int[] seenSorted) {
+        if (seenSorted.length >= numItems) {
+            return 1 + sampler.nextInt(numItems);
+        }
+        while (true) {
+            int j = 1 + sampler.nextInt(numItems);
+            if (Arrays.binarySearch(seenSorted, j) < 0) {
+                return j;
+            }
+        }
+    }
+
+    private INDArray dropoutMask(long... shape) {
+        INDArray mask = Nd4j.create(DataType.FLOAT, shape);
+        double keep = 1.0 - config.dropout();
+        if (config.dropout() == 0) {
+            return mask.assign(1f);
+        }
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, keep), dropoutRandom);
+        return mask.muli(1.0 / keep);
+    }
+
+    private static void scatter(float[] table, float[] rows, int[][] ids, float scale, int d) {
+        int r = 0;
+        for (int[] row : ids) {
+            for (int item : row) {
+                if (item != 0) {
+                    int dst = item * d;
+                    int src = r * d;
+                    for (int k = 0; k < d; k++) {
+                        table[dst + k] += rows[src + k] * scale;
+                    }
+                }
+                r++;
+            }
+        }
+    }
+
+    static float[] floats(INDArray a) {
+        INDArray c = a.isView() || a.ordering() != 'c' || a.data().length() != a.length() ? a.dup('c') : a;
+        return c.castTo(DataType.FLOAT).data().asFloat();
+    }
+
+    ParameterLayout layout() {
+        return layout;
+    }
+}

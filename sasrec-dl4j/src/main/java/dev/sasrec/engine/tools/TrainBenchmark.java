@@ -1,0 +1,106 @@
+package dev.sasrec.engine.tools;
+
+import dev.sasrec.engine.EpochReport;
+import dev.sasrec.engine.FitOptions;
+import dev.sasrec.engine.LeaveOneOutEvaluator;
+import dev.sasrec.engine.Loss;
+import dev.sasrec.engine.NativeThreads;
+import dev.sasrec.engine.Protocol;
+import dev.sasrec.engine.RankingMetrics;
+import dev.sasrec.engine.SasRecConfig;
+import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.engine.SasRecTrainer;
+import dev.sasrec.engine.Scorer;
+import dev.sasrec.engine.TrainingSet;
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.UserSequences;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The engine benchmark behind {@code bench/train-ml1m.sh}: trains on a {@code user item} file, prints a progress
+ * line per epoch (and the test metrics every {@code --eval-every} epochs) and, last, one JSON line with the
+ * median epoch time, peak RSS, test metrics under both protocols and the time to score all users.
+ */
+public final class TrainBenchmark {
+
+    private TrainBenchmark() {
+    }
+
+    /** Entry point; see {@code bench/train-ml1m.sh --help}. */
+    public static void main(String[] argv) throws Exception {
+        Args a = new Args(argv,
+                Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
+                        "batch", "lr", "negatives", "seed", "l2", "eval-users"),
+                Set.of("pre-ln"));
+        NativeThreads.set(a.getInt("threads", 2));
+        Path data = Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt"));
+        if (!Files.isRegularFile(data)) {
+            throw new IllegalArgumentException("--data: no such file " + data.toAbsolutePath());
+        }
+        SasRecConfig config = SasRecConfig.builder()
+                .hiddenUnits(a.getInt("d", 50)).maxLen(a.getInt("n", 200)).numBlocks(a.getInt("blocks", 2))
+                .numHeads(a.getInt("heads", 1)).dropout(a.getDouble("dropout", 0.2))
+                .batchSize(a.getInt("batch", 128)).learningRate(a.getDouble("lr", 0.001))
+                .loss(Loss.parse(a.get("loss", "bce"))).numNegatives(a.getInt("negatives", 100))
+                .preLayerNorm(a.flag("pre-ln")).l2Emb(a.getDouble("l2", 0.0))
+                .seed(a.getInt("seed", 42)).build();
+        int epochs = a.getInt("epochs", 200);
+        int evalEvery = a.getInt("eval-every", 10);
+        int evalUsers = a.getInt("eval-users", 10_000);
+
+        UserSequences seqs = UserSequences.read(data);
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(seqs);
+        TrainingSet train = TrainingSet.of(split);
+        System.out.printf(Locale.ROOT, "data %s: %d users, %d items, %d interactions; config %s%n",
+                data, seqs.numUsers(), seqs.numItems(), seqs.numInteractions(), config.toMap());
+
+        SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems());
+        List<Double> epochSeconds = new ArrayList<>();
+        RankingMetrics[] last = new RankingMetrics[2];
+        trainer.fit(train, new FitOptions(epochs, 0, 0), r -> {
+            epochSeconds.add(r.seconds());
+            System.out.println(r.progressLine(epochs) + "  rss " + PeakMemory.currentRssMb() + " MB");
+            if (evalEvery > 0 && (r.epoch() % evalEvery == 0 || r.epoch() == epochs)) {
+                Scorer scorer = trainer.network().newScorer();
+                last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                        Protocol.SAMPLED_100, 10, evalUsers, config.seed());
+                last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                        Protocol.FULL, 10, evalUsers, config.seed());
+                System.out.println("curve epoch " + r.epoch() + ": " + last[0] + " | " + last[1]);
+            }
+        }, null);
+        long trainPeak = PeakMemory.peakRssMb();
+
+        SasRecNetwork network = trainer.network();
+        Scorer scorer = network.newScorer();
+        if (last[0] == null) {
+            last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                    Protocol.SAMPLED_100, 10, evalUsers, config.seed());
+            last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                    Protocol.FULL, 10, evalUsers, config.seed());
+        }
+        double scoreSeconds = ScoreAllUsers.seconds(scorer, split, 10);
+
+        double[] sorted = epochSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        System.out.printf(Locale.ROOT,
+                "{\"epochs\": %d, \"seconds_per_epoch\": %.2f, \"peak_rss_mb\": %d, \"sampled_ndcg10\": %.4f, "
+                        + "\"sampled_hr10\": %.4f, \"full_ndcg10\": %.4f, \"full_hr10\": %.4f, "
+                        + "\"score_all_users_seconds\": %.2f, \"loss\": \"%s\"}%n",
+                epochSeconds.size(), median, trainPeak, last[0].ndcg(), last[0].hitRate(), last[1].ndcg(),
+                last[1].hitRate(), scoreSeconds, config.loss().key());
+    }
+
+    /** Re-exported for the demo. */
+    static String join(int[] xs) {
+        return Arrays.toString(xs);
+    }
+}
