@@ -53,11 +53,15 @@ final class EncoderInputs {
         return new EncoderInputs(sequences.length, longest, ids);
     }
 
-    /** Puts the encoder's placeholders into {@code placeholders}, reading item rows from {@code params}. */
-    void fill(Map<String, INDArray> placeholders, SasRecConfig config, ParameterLayout layout, INDArray params) {
+    /**
+     * Puts the encoder's placeholders into {@code placeholders}, reading item rows from {@code params}. Training
+     * graphs take the padding and query masks through {@link #paddingMask} folded into their dropout masks;
+     * inference graphs take them as placeholders.
+     */
+    void fill(Map<String, INDArray> placeholders, SasRecConfig config, ParameterLayout layout, INDArray params,
+              boolean training) {
         int d = config.hiddenUnits();
         int n = config.maxLen();
-        int h = config.numHeads();
         int m = length;
         placeholders.put(SasRecGraph.IN_EMB, gatherRows(params, layout, ids, (float) Math.sqrt(d), d));
 
@@ -67,39 +71,35 @@ final class EncoderInputs {
         }
         placeholders.put(SasRecGraph.POS_SEL, Nd4j.create(sel, new long[]{m, n}, 'c'));
 
-        float[] pad = new float[batch * m];
-        float[] keyBias = new float[batch * h * m];
+        float[] bias = new float[batch * m * m];
         for (int b = 0; b < batch; b++) {
+            int firstReal = 0;
+            while (firstReal < m && ids[b][firstReal] == 0) {
+                firstReal++;
+            }
             for (int i = 0; i < m; i++) {
-                boolean real = ids[b][i] != 0;
-                pad[b * m + i] = real ? 1f : 0f;
-                if (!real) {
-                    for (int k = 0; k < h; k++) {
-                        keyBias[(b * h + k) * m + i] = SasRecGraph.MASKED;
-                    }
-                }
+                int row = (b * m + i) * m;
+                java.util.Arrays.fill(bias, row, row + firstReal, SasRecGraph.MASKED);
+                java.util.Arrays.fill(bias, row + Math.max(i + 1, firstReal), row + m, SasRecGraph.MASKED);
             }
         }
-        placeholders.put(SasRecGraph.PAD_MASK, Nd4j.create(pad, new long[]{batch, m, 1}, 'c'));
-        placeholders.put(SasRecGraph.KEY_BIAS, Nd4j.create(keyBias, new long[]{(long) batch * h, 1, m}, 'c'));
-        float[] query = new float[batch * h * m];
-        for (int b = 0; b < batch; b++) {
-            for (int k = 0; k < h; k++) {
-                System.arraycopy(pad, b * m, query, (b * h + k) * m, m);
-            }
+        placeholders.put(SasRecGraph.ATTENTION_BIAS, Nd4j.create(bias, new long[]{batch, m, m}, 'c'));
+        if (!training) {
+            INDArray pad = Nd4j.create(paddingMask(), new long[]{batch, m, 1}, 'c');
+            placeholders.put(SasRecGraph.PAD_MASK, pad);
+            placeholders.put(SasRecGraph.QUERY_MASK, pad);
         }
-        placeholders.put(SasRecGraph.QUERY_MASK, Nd4j.create(query, new long[]{(long) batch * h, m, 1}, 'c'));
-        placeholders.put(SasRecGraph.CAUSAL_BIAS, causalBias(m));
     }
 
-    static INDArray causalBias(int m) {
-        float[] c = new float[m * m];
-        for (int i = 0; i < m; i++) {
-            for (int j = i + 1; j < m; j++) {
-                c[i * m + j] = SasRecGraph.MASKED;
+    /** 1 at real positions, 0 at padding: [batch * length], row-major. */
+    float[] paddingMask() {
+        float[] pad = new float[batch * length];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < length; i++) {
+                pad[b * length + i] = ids[b][i] != 0 ? 1f : 0f;
             }
         }
-        return Nd4j.create(c, new long[]{m, m}, 'c');
+        return pad;
     }
 
     /** Rows {@code ids} of the item embedding times {@code scale}, as [rows, cols, d]. */

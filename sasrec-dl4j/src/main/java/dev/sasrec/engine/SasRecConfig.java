@@ -25,6 +25,9 @@ import java.util.Map;
  * @param preLayerNorm    also normalise keys and values ("pre-LN") instead of the queries only
  * @param layerNormEps    epsilon of every layer normalisation; greater than 0
  * @param seed            seed of initialisation, shuffling, negative sampling and dropout
+ * @param bucketByLength  form each batch from users of similar history length (drawn at random from a pool of
+ *                        64 batches), so batches trimmed to their longest history are short; changes which users
+ *                        share a batch, not the model
  */
 public record SasRecConfig(
         int hiddenUnits,
@@ -42,7 +45,8 @@ public record SasRecConfig(
         int numNegatives,
         boolean preLayerNorm,
         double layerNormEps,
-        long seed) {
+        long seed,
+        boolean bucketByLength) {
 
     /** Validates every field; the message names the parameter, the value and what was expected. */
     public SasRecConfig {
@@ -85,7 +89,7 @@ public record SasRecConfig(
                 .hiddenUnits(hiddenUnits).maxLen(maxLen).numBlocks(numBlocks).numHeads(numHeads)
                 .dropout(dropout).l2Emb(l2Emb).learningRate(learningRate).beta1(beta1).beta2(beta2)
                 .epsilon(epsilon).batchSize(batchSize).loss(loss).numNegatives(numNegatives)
-                .preLayerNorm(preLayerNorm).layerNormEps(layerNormEps).seed(seed);
+                .preLayerNorm(preLayerNorm).layerNormEps(layerNormEps).seed(seed).bucketByLength(bucketByLength);
     }
 
     /** Every field by name, in declaration order, for provenance and checkpoints. */
@@ -107,6 +111,7 @@ public record SasRecConfig(
         m.put("preLayerNorm", Boolean.toString(preLayerNorm));
         m.put("layerNormEps", Double.toString(layerNormEps));
         m.put("seed", Long.toString(seed));
+        m.put("bucketByLength", Boolean.toString(bucketByLength));
         return m;
     }
 
@@ -133,6 +138,7 @@ public record SasRecConfig(
                     case "preLayerNorm" -> b.preLayerNorm(parseBoolean(e.getKey(), v));
                     case "layerNormEps" -> b.layerNormEps(Double.parseDouble(v));
                     case "seed" -> b.seed(Long.parseLong(v));
+                    case "bucketByLength" -> b.bucketByLength(parseBoolean(e.getKey(), v));
                     default -> throw new IllegalArgumentException("unknown configuration key '" + e.getKey() + "'");
                 }
             } catch (NumberFormatException ex) {
@@ -167,6 +173,7 @@ public record SasRecConfig(
         private boolean preLayerNorm = false;
         private double layerNormEps = 1e-8;
         private long seed = 42L;
+        private boolean bucketByLength = true;
 
         private Builder() {
         }
@@ -203,11 +210,14 @@ public record SasRecConfig(
         public Builder layerNormEps(double v) { layerNormEps = v; return this; }
         /** @param v random seed, default 42 */
         public Builder seed(long v) { seed = v; return this; }
+        /** @param v batch users of similar length together, default true */
+        public Builder bucketByLength(boolean v) { bucketByLength = v; return this; }
 
         /** Validates and returns the configuration. */
         public SasRecConfig build() {
             return new SasRecConfig(hiddenUnits, maxLen, numBlocks, numHeads, dropout, l2Emb, learningRate,
-                    beta1, beta2, epsilon, batchSize, loss, numNegatives, preLayerNorm, layerNormEps, seed);
+                    beta1, beta2, epsilon, batchSize, loss, numNegatives, preLayerNorm, layerNormEps, seed,
+                    bucketByLength);
         }
     }
 }

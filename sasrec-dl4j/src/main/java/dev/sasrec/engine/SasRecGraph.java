@@ -1,5 +1,6 @@
 package dev.sasrec.engine;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,13 +31,14 @@ final class SasRecGraph {
     static final String POS_SEL = "pos_sel";
     /** 1 at real positions, 0 at padding: [B, m, 1]. */
     static final String PAD_MASK = "pad_mask";
-    /** 0 on and below the diagonal, a large negative value above: [m, m]. */
-    static final String CAUSAL_BIAS = "causal_bias";
-    /** 0 for real keys, a large negative value for padding keys: [B*h, 1, m]. */
-    static final String KEY_BIAS = "key_bias";
-    /** 1 for real queries, 0 for padding queries: [B*h, m, 1]. */
+    /**
+     * Attention bias: 0 where a query may attend to a key, a large negative value above the diagonal (later
+     * positions) and at padding keys: [B, m, m], shared by all heads and blocks.
+     */
+    static final String ATTENTION_BIAS = "attention_bias";
+    /** 1 for real queries, 0 for padding queries: [B, m, 1]. Inference only; training folds it into dropout. */
     static final String QUERY_MASK = "query_mask";
-    /** Inverted-dropout mask of the embedding: [B, m, d]. */
+    /** Inverted-dropout mask of the embedding times the padding mask: [B, m, d]. */
     static final String EMB_DROP = "emb_drop";
     /** 1 where a position has a target: [B, m]. */
     static final String LOSS_MASK = "loss_mask";
@@ -60,8 +62,8 @@ final class SasRecGraph {
     /** Bias that stands for minus infinity in masks: exp() of it underflows to exactly 0. */
     static final float MASKED = -1e9f;
 
-    static String attentionDrop(int block) {
-        return ParameterLayout.block(block, "attn_drop");
+    static String attentionDrop(int block, int head) {
+        return ParameterLayout.block(block, "attn_drop_h" + head);
     }
 
     static String hiddenDrop(int block) {
@@ -97,33 +99,39 @@ final class SasRecGraph {
 
         SDVariable inEmb = sd.placeHolder(IN_EMB, DataType.FLOAT, -1, -1, d);
         SDVariable posSel = sd.placeHolder(POS_SEL, DataType.FLOAT, -1, config.maxLen());
-        SDVariable padMask = sd.placeHolder(PAD_MASK, DataType.FLOAT, -1, -1, 1);
-        SDVariable causal = sd.placeHolder(CAUSAL_BIAS, DataType.FLOAT, -1, -1);
-        SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, -1);
-        SDVariable queryMask = sd.placeHolder(QUERY_MASK, DataType.FLOAT, -1, -1, 1);
+        SDVariable attentionBias = sd.placeHolder(ATTENTION_BIAS, DataType.FLOAT, -1, -1, -1);
+        SDVariable padMask = training ? null : sd.placeHolder(PAD_MASK, DataType.FLOAT, -1, -1, 1);
+        SDVariable queryMask = training ? null : sd.placeHolder(QUERY_MASK, DataType.FLOAT, -1, -1, 1);
         SDVariable shape3 = inEmb.shape();
 
+        // In training the padding and query masks are folded into the dropout masks, and the zeroing of padding
+        // positions after each block is left out: padding keys get exactly zero attention weight and padding
+        // positions carry no loss, so neither changes any output or gradient at a real position. Each big
+        // element-wise op saved matters: SameDiff's backward pass of a broadcast multiply costs ~100 ms here.
         SDVariable pos = variable(sd, layout, ParameterLayout.POSITION_EMBEDDING, vars);
         SDVariable x = inEmb.add(posSel.mmul(pos));
-        if (training) {
-            x = x.mul(sd.placeHolder(EMB_DROP, DataType.FLOAT, -1, -1, d));
-        }
-        x = x.mul(padMask);
+        x = training ? x.mul(sd.placeHolder(EMB_DROP, DataType.FLOAT, -1, -1, d)) : x.mul(padMask);
 
         for (int b = 0; b < config.numBlocks(); b++) {
             SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
                     variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps());
             SDVariable kvInput = config.preLayerNorm() ? xn : x;
-            SDVariable q = splitHeads(sd, project(sd, xn, variable(sd, layout, ParameterLayout.block(b, "wq"), vars), shape3, d), h, dh);
-            SDVariable k = splitHeads(sd, project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wk"), vars), shape3, d), h, dh);
-            SDVariable v = splitHeads(sd, project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wv"), vars), shape3, d), h, dh);
-
-            SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(dh)).add(causal).add(keyBias);
-            SDVariable weights = sd.nn.softmax(scores, 2).mul(queryMask);
-            if (training) {
-                weights = weights.mul(sd.placeHolder(attentionDrop(b), DataType.FLOAT, -1, -1, -1));
+            SDVariable q = project(sd, xn, variable(sd, layout, ParameterLayout.block(b, "wq"), vars), shape3, d)
+                    .mul(1.0 / Math.sqrt(dh));
+            SDVariable k = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wk"), vars), shape3, d);
+            SDVariable v = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wv"), vars), shape3, d);
+            SDVariable[] heads = new SDVariable[h];
+            for (int head = 0; head < h; head++) {
+                SDVariable qh = headSlice(q, head, h, dh);
+                SDVariable kh = headSlice(k, head, h, dh);
+                SDVariable vh = headSlice(v, head, h, dh);
+                SDVariable weights = sd.nn.softmax(sd.mmul(qh, kh, false, true, false).add(attentionBias), 2);
+                weights = training
+                        ? weights.mul(sd.placeHolder(attentionDrop(b, head), DataType.FLOAT, -1, -1, -1))
+                        : weights.mul(queryMask);
+                heads[head] = sd.mmul(weights, vh);
             }
-            SDVariable attended = mergeHeads(sd, sd.mmul(weights, v), shape3, h, dh);
+            SDVariable attended = h == 1 ? heads[0] : sd.concat(2, heads);
             x = xn.add(attended);
 
             SDVariable xn2 = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln2_g"), vars),
@@ -138,7 +146,7 @@ final class SasRecGraph {
             if (training) {
                 ff = ff.mul(sd.placeHolder(outputDrop(b), DataType.FLOAT, -1, -1, d));
             }
-            x = xn2.add(ff).mul(padMask);
+            x = training ? xn2.add(ff) : xn2.add(ff).mul(padMask);
         }
         SDVariable out = layerNorm(sd, x, variable(sd, layout, "final_ln_g", vars),
                 variable(sd, layout, "final_ln_b", vars), config.layerNormEps());
@@ -165,20 +173,29 @@ final class SasRecGraph {
                 SDVariable pos = positive.reshape(-1, 1);
                 SDVariable neg = sd.mmul(flat, sd.placeHolder(NEGATIVE_TABLE, DataType.FLOAT, -1, d), false, true, false)
                         .add(sd.placeHolder(HIT_BIAS, DataType.FLOAT, -1, -1));
-                perPosition = sd.math.logSumExp(sd.concat(1, pos, neg), 1).sub(pos.reshape(-1));
+                perPosition = logSumExp(sd, sd.concat(1, pos, neg)).sub(pos.reshape(-1));
                 perPosition = perPosition.reshape(sd.shape(positive));
             }
             case CE -> {
                 SDVariable flat = out.reshape(-1, d);
                 SDVariable logits = sd.mmul(flat, sd.placeHolder(ITEM_TABLE, DataType.FLOAT, -1, d), false, true, false)
                         .add(sd.placeHolder(ITEM_BIAS, DataType.FLOAT, 1, -1));
-                perPosition = sd.math.logSumExp(logits, 1).sub(positive.reshape(-1)).reshape(sd.shape(positive));
+                perPosition = logSumExp(sd, logits).sub(positive.reshape(-1)).reshape(sd.shape(positive));
             }
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
         }
         SDVariable loss = perPosition.mul(lossMask).sum().div(lossMask.sum());
         loss = sd.identity(LOSS, loss);
         loss.markAsLoss();
+    }
+
+    /**
+     * Row-wise log-sum-exp of a [rows, cols] tensor, shifted by the row maximum for stability. SameDiff's own
+     * {@code logSumExp} loses its reduction axis in the backward pass on this version.
+     */
+    private static SDVariable logSumExp(SameDiff sd, SDVariable x) {
+        SDVariable max = x.max(true, 1);
+        return sd.math.log(sd.math.exp(x.sub(max)).sum(true, 1)).add(max).reshape(-1);
     }
 
     private static SDVariable variable(SameDiff sd, ParameterLayout layout, String name, List<String> vars) {
@@ -198,29 +215,12 @@ final class SasRecGraph {
         return centred.mul(sd.math.rsqrt(variance.add(eps))).mul(gain).add(bias);
     }
 
-    /** [B, m, d] to [B*h, m, dh]. */
-    private static SDVariable splitHeads(SameDiff sd, SDVariable x, int h, int dh) {
+    /** Columns of head {@code head} of a [B, m, d] tensor: [B, m, dh]. */
+    private static SDVariable headSlice(SDVariable x, int head, int h, int dh) {
         if (h == 1) {
             return x;
         }
-        SDVariable shape = x.shape();
-        SDVariable b = shape.get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
-        SDVariable m = shape.get(org.nd4j.autodiff.samediff.SDIndex.interval(1, 2));
-        SDVariable split = sd.reshape(x, sd.concat(0, b, m, sd.constant(Nd4j.createFromArray((long) h, (long) dh))));
-        SDVariable perm = split.permute(0, 2, 1, 3);
-        return sd.reshape(perm, sd.concat(0, sd.constant(Nd4j.createFromArray(-1L)), m, sd.constant(Nd4j.createFromArray((long) dh))));
-    }
-
-    /** [B*h, m, dh] back to [B, m, d]. */
-    private static SDVariable mergeHeads(SameDiff sd, SDVariable x, SDVariable shape3, int h, int dh) {
-        if (h == 1) {
-            return x;
-        }
-        SDVariable b = shape3.get(org.nd4j.autodiff.samediff.SDIndex.interval(0, 1));
-        SDVariable m = shape3.get(org.nd4j.autodiff.samediff.SDIndex.interval(1, 2));
-        SDVariable split = sd.reshape(x, sd.concat(0, b, sd.constant(Nd4j.createFromArray((long) h)), m,
-                sd.constant(Nd4j.createFromArray((long) dh))));
-        return sd.reshape(split.permute(0, 2, 1, 3), shape3);
+        return x.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(head * dh, (head + 1) * dh));
     }
 
     /** Copies the graph's variables in from the flat parameter vector. */

@@ -78,36 +78,19 @@ public final class SasRecTrainer {
 
     /** Trains one epoch: every user of {@code data} once, in a seeded random order. */
     public double trainEpoch(TrainingSet data) {
-        int users = data.size();
-        if (users == 0) {
-            throw new IllegalArgumentException("training set has no user with at least 2 items");
-        }
-        int[] order = new int[users];
-        for (int i = 0; i < users; i++) {
-            order[i] = i;
-        }
-        for (int i = users - 1; i > 0; i--) {
-            int j = shuffler.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
         double lossSum = 0;
-        int batches = 0;
-        int bs = config.batchSize();
-        for (int from = 0; from < users; from += bs) {
-            int size = Math.min(bs, users - from);
-            int[][] seqs = new int[size][];
-            int[][] seen = new int[size][];
-            for (int i = 0; i < size; i++) {
-                seqs[i] = data.sequences()[order[from + i]];
-                seen[i] = data.seen()[order[from + i]];
+        List<int[]> batches = EpochBatches.plan(data, config.batchSize(), config.bucketByLength(), shuffler);
+        for (int[] users : batches) {
+            int[][] seqs = new int[users.length][];
+            int[][] seen = new int[users.length][];
+            for (int i = 0; i < users.length; i++) {
+                seqs[i] = data.sequences()[users[i]];
+                seen[i] = data.seen()[users[i]];
             }
             lossSum += trainStep(seqs, seen);
-            batches++;
         }
         epoch++;
-        return lossSum / batches;
+        return lossSum / batches.size();
     }
 
     /**

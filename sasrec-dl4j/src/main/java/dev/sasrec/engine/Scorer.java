@@ -45,11 +45,16 @@ public final class Scorer {
                 throw new IllegalArgumentException("history " + i + " is empty: a user needs at least one item to be scored");
             }
         }
+        INDArray out = encode(histories);
+        return out.get(NDArrayIndex.all(), NDArrayIndex.point(out.size(1) - 1), NDArrayIndex.all()).dup('c');
+    }
+
+    /** The encoder output at every position of the left-padded batch: [B, m, d]. */
+    INDArray encode(int[][] histories) {
         EncoderInputs inputs = EncoderInputs.of(histories, network.config().maxLen(), network.numItems());
         Map<String, INDArray> ph = new HashMap<>();
-        inputs.fill(ph, network.config(), network.layout(), network.parametersView());
-        INDArray out = graph.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
-        return out.get(NDArrayIndex.all(), NDArrayIndex.point(inputs.length - 1), NDArrayIndex.all()).dup('c');
+        inputs.fill(ph, network.config(), network.layout(), network.parametersView(), false);
+        return graph.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
     }
 
     /** Scores of every item (column 0, the padding id, is negative infinity) for each history: [B, N+1]. */

@@ -27,16 +27,15 @@ final class TrainingStep {
     private final int numItems;
     private final SasRecGraph graph;
     private final List<String> gradientNames;
-    private final SplittableRandom sampler;
-    private final Random dropoutRandom;
+    private SplittableRandom sampler;
+    private Random dropoutRandom;
 
     TrainingStep(SasRecConfig config, int numItems, long samplerSeed) {
         this.config = config;
         this.numItems = numItems;
         this.layout = ParameterLayout.of(config, numItems);
         this.graph = SasRecGraph.build(config, layout, true);
-        this.sampler = new SplittableRandom(samplerSeed);
-        this.dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(samplerSeed ^ 0x5DEECE66DL);
+        reseed(samplerSeed);
         List<String> names = new ArrayList<>(graph.variables());
         names.add(SasRecGraph.IN_EMB);
         names.add(SasRecGraph.TARGET_EMB);
@@ -56,9 +55,36 @@ final class TrainingStep {
      * @param sequences each user's training items in time order, at least 2 items each
      * @param seen      per user, the sorted distinct items the user interacted with (excluded from negatives)
      * @param gradient  flat vector receiving the gradient (overwritten)
-     * @return the mean loss over non-padding positions
+     * @return the mean loss over non-padding positions, plus the embedding L2 penalty
      */
     double compute(INDArray params, int[][] sequences, int[][] seen, INDArray gradient) {
+        Prepared p = prepare(params, sequences, seen);
+        graph.loadParameters(layout, params);
+        OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(p.placeholders, List.of(SasRecGraph.LOSS), gradientNames);
+        double loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0) + l2Penalty(params);
+        assembleGradient(result.getGradients(), p, params, gradient);
+        return loss;
+    }
+
+    /** {@code l2Emb / 2} times the squared norm of the item and position embeddings. */
+    private double l2Penalty(INDArray params) {
+        if (config.l2Emb() == 0) {
+            return 0;
+        }
+        double sq = 0;
+        for (String name : List.of(ParameterLayout.ITEM_EMBEDDING, ParameterLayout.POSITION_EMBEDDING)) {
+            INDArray v = layout.view(params, name);
+            sq += v.mul(v).sumNumber().doubleValue();
+        }
+        return 0.5 * config.l2Emb() * sq;
+    }
+
+    /** The placeholders of one batch and the ids whose embedding gradients go back into the item table. */
+    record Prepared(Map<String, INDArray> placeholders, int[][] inputs, int[][] targets, int[][] negatives,
+                    int[] negativeTable) { }
+
+    /** Builds the placeholders of one batch, drawing negatives and dropout masks. */
+    Prepared prepare(INDArray params, int[][] sequences, int[][] seen) {
         int batch = sequences.length;
         int n = config.maxLen();
         int d = config.hiddenUnits();
@@ -77,11 +103,13 @@ final class TrainingStep {
         int[][] targets = EncoderInputs.of(targetsRaw, n, numItems).ids;
 
         Map<String, INDArray> ph = new HashMap<>();
-        graph.loadParameters(layout, params);
-        enc.fill(ph, config, layout, params);
-        ph.put(SasRecGraph.EMB_DROP, dropoutMask(batch, m, d));
+        enc.fill(ph, config, layout, params, true);
+        INDArray pad = Nd4j.create(enc.paddingMask(), new long[]{batch, m, 1}, 'c');
+        ph.put(SasRecGraph.EMB_DROP, dropoutMask(batch, m, d).muli(pad));
         for (int blk = 0; blk < config.numBlocks(); blk++) {
-            ph.put(SasRecGraph.attentionDrop(blk), dropoutMask((long) batch * config.numHeads(), m, m));
+            for (int head = 0; head < config.numHeads(); head++) {
+                ph.put(SasRecGraph.attentionDrop(blk, head), dropoutMask(batch, m, m).muli(pad));
+            }
             ph.put(SasRecGraph.hiddenDrop(blk), dropoutMask(batch, m, d));
             ph.put(SasRecGraph.outputDrop(blk), dropoutMask(batch, m, d));
         }
@@ -137,20 +165,21 @@ final class TrainingStep {
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
         }
 
-        OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(ph, List.of(SasRecGraph.LOSS), gradientNames);
-        double loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0);
-        Map<String, INDArray> grads = result.getGradients();
+        return new Prepared(ph, enc.ids, targets, negatives, negativeTable);
+    }
 
+    private void assembleGradient(Map<String, INDArray> grads, Prepared p, INDArray params, INDArray gradient) {
+        int d = config.hiddenUnits();
         for (String name : graph.variables()) {
             layout.view(gradient, name).assign(grads.get(name));
         }
         int itemFloats = (numItems + 1) * d;
         float[] itemGrad = new float[itemFloats];
-        scatter(itemGrad, floats(grads.get(SasRecGraph.IN_EMB)), enc.ids, (float) Math.sqrt(d), d);
-        scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), targets, 1f, d);
+        scatter(itemGrad, floats(grads.get(SasRecGraph.IN_EMB)), p.inputs(), (float) Math.sqrt(d), d);
+        scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
         switch (config.loss()) {
-            case BCE -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_EMB)), negatives, 1f, d);
-            case SAMPLED -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_TABLE)), new int[][]{negativeTable}, 1f, d);
+            case BCE -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_EMB)), p.negatives(), 1f, d);
+            case SAMPLED -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_TABLE)), new int[][]{p.negativeTable()}, 1f, d);
             case CE -> {
                 float[] full = floats(grads.get(SasRecGraph.ITEM_TABLE));
                 for (int i = 0; i < itemFloats; i++) {
@@ -168,7 +197,12 @@ final class TrainingStep {
                 layout.view(gradient, name).addi(layout.view(params, name).mul(config.l2Emb()));
             }
         }
-        return loss;
+    }
+
+    /** Restarts negative sampling and dropout from {@code seed}. */
+    void reseed(long seed) {
+        this.sampler = new SplittableRandom(seed);
+        this.dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(seed ^ 0x5DEECE66DL);
     }
 
     private int sampleNegative(int[] seenSorted) {
@@ -212,6 +246,10 @@ final class TrainingStep {
     static float[] floats(INDArray a) {
         INDArray c = a.isView() || a.ordering() != 'c' || a.data().length() != a.length() ? a.dup('c') : a;
         return c.castTo(DataType.FLOAT).data().asFloat();
+    }
+
+    SasRecGraph graph() {
+        return graph;
     }
 
     ParameterLayout layout() {

@@ -1,0 +1,81 @@
+package dev.sasrec.engine;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    private SasRecNetwork network() {
+        SasRecConfig config = SasRecConfig.builder().hiddenUnits(6).maxLen(7).numBlocks(1).numHeads(3)
+                .loss(Loss.SAMPLED).numNegatives(9).preLayerNorm(true).seed(77).build();
+        return SasRecNetwork.initialise(config, 30);
+    }
+
+    @Test
+    void roundTripIsBitExact() throws IOException {
+        SasRecNetwork net = network();
+        Path file = dir.resolve("model.sasrec");
+        Checkpoint.save(net, file);
+        SasRecNetwork back = Checkpoint.load(file);
+        assertEquals(net.config(), back.config());
+        assertEquals(net.numItems(), back.numItems());
+        float[] a = net.parameters().data().asFloat();
+        float[] b = back.parameters().data().asFloat();
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "parameter " + i);
+        }
+        int[][] histories = {{1, 2, 3}, {30, 4}};
+        assertArrayEquals(net.newScorer().scores(histories).data().asFloat(), back.newScorer().scores(histories).data().asFloat());
+    }
+
+    @Test
+    void truncatedFileIsReported() throws IOException {
+        Path file = dir.resolve("model.sasrec");
+        Checkpoint.save(network(), file);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void flippedByteFailsTheChecksum() throws IOException {
+        Path file = dir.resolve("model.sasrec");
+        Checkpoint.save(network(), file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 100] ^= 0x10;
+        Files.write(file, bytes);
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void otherFilesAndVersionsAreRejected() throws IOException {
+        Path other = dir.resolve("notes.txt");
+        Files.writeString(other, "user item\n1 2\n");
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(other));
+        assertTrue(e.getMessage().contains("not a SASRec network checkpoint"), e.getMessage());
+
+        Path file = dir.resolve("model.sasrec");
+        Checkpoint.save(network(), file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[11] = 9;   // format version, last byte of the int after the 8-byte magic
+        Files.write(file, bytes);
+        e = assertThrows(IOException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("version 9") && e.getMessage().contains("reads version 1"), e.getMessage());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.sasrec.engine;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Causality, padding invariance and agreement of the training and inference graphs. */
+class EncoderPropertiesTest {
+
+    private static SasRecConfig config;
+    private static SasRecNetwork network;
+    private static Scorer scorer;
+
+    @BeforeAll
+    static void setUp() {
+        config = SasRecConfig.builder().hiddenUnits(8).maxLen(10).numBlocks(2).numHeads(2).dropout(0).seed(4).build();
+        network = SasRecNetwork.initialise(config, 20);
+        scorer = network.newScorer();
+    }
+
+    @Test
+    void changingAnItemDoesNotChangeEarlierPositions() {
+        int[] a = {3, 7, 1, 9, 12, 4, 8};
+        int[] b = a.clone();
+        int t = 4;
+        b[t] = 15;
+        INDArray outA = scorer.encode(new int[][]{a});
+        INDArray outB = scorer.encode(new int[][]{b});
+        for (int i = 0; i < a.length; i++) {
+            double diff = maxAbsDiff(outA.get(NDArrayIndex.point(0), NDArrayIndex.point(i), NDArrayIndex.all()),
+                    outB.get(NDArrayIndex.point(0), NDArrayIndex.point(i), NDArrayIndex.all()));
+            if (i < t) {
+                assertEquals(0.0, diff, 1e-6, "position " + i + " saw the change at " + t);
+            } else {
+                assertTrue(diff > 1e-4, "position " + i + " did not see the change at " + t);
+            }
+        }
+    }
+
+    @Test
+    void morePaddingDoesNotChangeTheLastPosition() {
+        int[] shortHistory = {5, 2, 11};
+        int[] longHistory = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        INDArray alone = scorer.userVectors(new int[][]{shortHistory});
+        INDArray padded = scorer.userVectors(new int[][]{shortHistory, longHistory});
+        assertEquals(0.0, maxAbsDiff(alone.getRow(0), padded.getRow(0)), 1e-5);
+    }
+
+    @Test
+    void historiesLongerThanMaxLenUseTheirLastItems() {
+        int[] longHistory = {19, 18, 17, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        int[] lastN = java.util.Arrays.copyOfRange(longHistory, longHistory.length - config.maxLen(), longHistory.length);
+        assertEquals(0.0, maxAbsDiff(scorer.userVectors(new int[][]{longHistory}),
+                scorer.userVectors(new int[][]{lastN})), 1e-6);
+    }
+
+    @Test
+    void trainingGraphMatchesInferenceGraphWithoutDropout() {
+        int[][] sequences = {{4, 5, 6, 7, 8}, {9, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}};
+        int[][] seen = new int[sequences.length][];
+        int[][] inputs = new int[sequences.length][];
+        for (int i = 0; i < sequences.length; i++) {
+            seen[i] = Scorer.sortedDistinct(sequences[i]);
+            inputs[i] = java.util.Arrays.copyOf(sequences[i], sequences[i].length - 1);
+        }
+        TrainingStep step = new TrainingStep(config, network.numItems(), 1);
+        TrainingStep.Prepared p = step.prepare(network.parametersView(), sequences, seen);
+        step.graph().loadParameters(network.layout(), network.parametersView());
+        Map<String, INDArray> out = step.graph().sameDiff().output(p.placeholders(), SasRecGraph.OUTPUT);
+        INDArray train = out.get(SasRecGraph.OUTPUT);
+        INDArray infer = scorer.encode(inputs);
+        assertEquals(train.size(1), infer.size(1));
+        for (int b = 0; b < inputs.length; b++) {
+            for (int i = 0; i < train.size(1); i++) {
+                if (p.inputs()[b][i] != 0) {
+                    double diff = maxAbsDiff(train.get(NDArrayIndex.point(b), NDArrayIndex.point(i), NDArrayIndex.all()),
+                            infer.get(NDArrayIndex.point(b), NDArrayIndex.point(i), NDArrayIndex.all()));
+                    assertEquals(0.0, diff, 1e-5, "row " + b + " position " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unknownItemsAndEmptyHistoriesAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> scorer.userVectors(new int[][]{{3, 21}}));
+        assertTrue(e.getMessage().contains("21") && e.getMessage().contains("1..20"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> scorer.userVectors(new int[][]{{}}));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+    }
+
+    static double maxAbsDiff(INDArray a, INDArray b) {
+        return Transforms.abs(a.sub(b)).maxNumber().doubleValue();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.sasrec.engine;
+
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.UserSequences;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Determinism, learning on data with a known next-item rule, early stopping. */
+class TrainerTest {
+
+    private static final UserSequences DATA = SyntheticSequences.generate(400, 100, 15, 30, 0.9, 7);
+
+    private static SasRecConfig.Builder small() {
+        return SasRecConfig.builder().hiddenUnits(32).maxLen(20).numBlocks(2).numHeads(1).dropout(0.1)
+                .batchSize(64).learningRate(0.005).seed(13);
+    }
+
+    @Test
+    void sameSeedAndDataGiveIdenticalWeights() {
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
+        TrainingSet train = TrainingSet.of(split);
+        float[][] weights = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            SasRecTrainer trainer = new SasRecTrainer(small().build(), DATA.numItems());
+            trainer.trainEpoch(train);
+            trainer.trainEpoch(train);
+            weights[run] = trainer.parameters().data().asFloat();
+        }
+        assertArrayEquals(weights[0], weights[1]);
+        SasRecTrainer other = new SasRecTrainer(small().seed(14).build(), DATA.numItems());
+        other.trainEpoch(train);
+        other.trainEpoch(train);
+        assertFalse(java.util.Arrays.equals(weights[0], other.parameters().data().asFloat()));
+    }
+
+    @Test
+    void learnsTheNextItemRuleFarAboveChance() {
+        for (Loss loss : Loss.values()) {
+            LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
+            SasRecTrainer trainer = new SasRecTrainer(small().loss(loss).numNegatives(20).build(), DATA.numItems());
+            List<EpochReport> reports = trainer.fit(TrainingSet.of(split), new FitOptions(6, 0, 0), null, null);
+            assertEquals(6, reports.size());
+            assertTrue(reports.get(5).loss() < reports.get(0).loss(), loss + " loss did not fall: " + reports);
+            RankingMetrics full = LeaveOneOutEvaluator.evaluate(trainer.network().newScorer(), split,
+                    LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
+            // Chance is about 10 / (100 - history) < 0.15; the rule is followed 90% of the time.
+            assertTrue(full.hitRate() > 0.5, loss + ": " + full);
+            assertEquals(Protocol.FULL, full.protocol());
+            RankingMetrics sampled = LeaveOneOutEvaluator.evaluate(trainer.network().newScorer(), split,
+                    LeaveOneOutEvaluator.Split.TEST, Protocol.SAMPLED_100, 10, 10_000, 1);
+            assertEquals(Protocol.SAMPLED_100, sampled.protocol());
+            assertTrue(sampled.hitRate() > 0.5, loss + ": " + sampled);
+        }
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestValidatedWeights() {
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
+        SasRecTrainer trainer = new SasRecTrainer(small().build(), DATA.numItems());
+        List<Double> scores = new ArrayList<>();
+        List<INDArray> snapshots = new ArrayList<>();
+        double[] scripted = {0.1, 0.3, 0.2, 0.25, 0.15};
+        List<EpochReport> reports = trainer.fit(TrainingSet.of(split), new FitOptions(10, 1, 2), null, net -> {
+            snapshots.add(net.parameters());
+            double s = scripted[scores.size()];
+            scores.add(s);
+            return s;
+        });
+        assertEquals(4, reports.size(), "should stop two validations after the best (epoch 2)");
+        assertArrayEquals(snapshots.get(1).data().asFloat(), trainer.parameters().data().asFloat());
+        assertEquals(0.3, reports.get(1).validationNdcg10(), 0.0);
+    }
+
+    @Test
+    void progressLineNamesLossThroughputAndEta() {
+        EpochReport r = new EpochReport(3, 0.51234, 210.4, 28.7, 86.0, 5600, 0.41);
+        String line = r.progressLine(200);
+        assertTrue(line.contains("epoch 3/200") && line.contains("loss 0.5123") && line.contains("210 seq/s")
+                && line.contains("eta 1:33:20") && line.contains("valid NDCG@10 0.4100"), line);
+    }
+}
