@@ -46,6 +46,7 @@ final class TrainingStep {
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
         }
         this.gradientNames = names;
+        QuietGradients.create(graph.sameDiff());
     }
 
     /**

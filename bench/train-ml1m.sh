@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Engine benchmark: trains SASRec on a `user item` file (default: MovieLens-1M from ../shared) with the
+# single-JVM trainer and prints one progress line per epoch, the test metrics every --eval-every epochs,
+# and last one JSON line: epochs, seconds_per_epoch (median), peak_rss_mb, sampled_ndcg10, sampled_hr10,
+# full_ndcg10, full_hr10 (test split) and score_all_users_seconds (top-10 over all items for every user).
+#
+# Options: --data FILE  --epochs E (200)  --loss bce|ce|sampled  --threads T (2)  --eval-every K (10)
+#          --d 50  --n 200  --blocks 2  --heads 1  --dropout 0.2  --batch 128  --lr 0.001
+#          --negatives 100 (sampled loss)  --l2 0  --pre-ln  --seed 42  --eval-users 10000
+# JVM options can be passed through SASREC_JAVA_OPTS.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+args=("$@")
+has_data=0
+for a in "${args[@]}"; do [[ "$a" == "--data" ]] && has_data=1; done
+if [[ $has_data == 0 ]]; then
+  args+=(--data "$root/../shared/data/ml-1m/ml-1m.txt")
+fi
+exec "$root/bin/engine-java" dev.sasrec.engine.tools.TrainBenchmark "${args[@]}"
