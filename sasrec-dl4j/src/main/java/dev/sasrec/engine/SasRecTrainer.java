@@ -33,6 +33,7 @@ public final class SasRecTrainer {
     private final SplittableRandom shuffler;
     private int iteration;
     private int epoch;
+    private boolean collectAfterStep = true;
 
     /** Starts from freshly initialised parameters. */
     public SasRecTrainer(SasRecConfig config, int numItems) {
@@ -73,6 +74,9 @@ public final class SasRecTrainer {
         params.subi(gradient);
         params.get(NDArrayIndex.interval(0, config.hiddenUnits())).assign(0);
         iteration++;
+        if (collectAfterStep) {
+            Nd4j.getMemoryManager().invokeGc();
+        }
         return loss;
     }
 
@@ -159,6 +163,18 @@ public final class SasRecTrainer {
         params.assign(parameters.reshape(params.shape()));
         adamState.assign(optimizerState.reshape(adamState.shape()));
         this.iteration = iterations;
+    }
+
+    /**
+     * Whether to run the garbage collector after every step (default true). SameDiff leaves most of a step's
+     * intermediate arrays (about 1.3 GB at batch 128, n = 200) to be freed by the garbage collector; collecting
+     * once per step keeps resident memory at the live set of one step and, on ML-1M, also made steps faster
+     * (1.2 s instead of 2 s at full length), because ND4J otherwise throttles allocation when it nears its limit.
+     * Turn it off where a JVM-wide collection per step is unwelcome, for example in a shared executor.
+     */
+    public SasRecTrainer collectAfterEachStep(boolean collect) {
+        this.collectAfterStep = collect;
+        return this;
     }
 
     /** Optimisation steps taken so far. */

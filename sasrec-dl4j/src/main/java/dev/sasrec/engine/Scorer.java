@@ -54,7 +54,10 @@ public final class Scorer {
         EncoderInputs inputs = EncoderInputs.of(histories, network.config().maxLen(), network.numItems());
         Map<String, INDArray> ph = new HashMap<>();
         inputs.fill(ph, network.config(), network.layout(), network.parametersView(), false);
-        return graph.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
+        ClosingMemoryManager.install(graph.sameDiff());
+        INDArray out = graph.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
+        TrainingStep.release(ph);
+        return out;
     }
 
     /** Scores of every item (column 0, the padding id, is negative infinity) for each history: [B, N+1]. */
