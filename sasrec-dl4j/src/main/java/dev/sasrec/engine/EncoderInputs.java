@@ -59,7 +59,8 @@ final class EncoderInputs {
      * inference graphs take them as placeholders.
      */
     void fill(Map<String, INDArray> placeholders, SasRecConfig config, ParameterLayout layout, INDArray params,
-              boolean training) {
+              SasRecGraph.Mode mode) {
+        boolean training = mode == SasRecGraph.Mode.TRAIN;
         int d = config.hiddenUnits();
         int n = config.maxLen();
         int m = length;
@@ -84,6 +85,16 @@ final class EncoderInputs {
             }
         }
         placeholders.put(SasRecGraph.ATTENTION_BIAS, Nd4j.create(bias, new long[]{batch, m, m}, 'c'));
+        if (mode == SasRecGraph.Mode.LAST_POSITION) {
+            float[] select = new float[m];
+            select[m - 1] = 1f;
+            placeholders.put(SasRecGraph.LAST_SELECT, Nd4j.create(select, new long[]{1, m, 1}, 'c'));
+            float[] last = new float[batch * m];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(bias, (b * m + m - 1) * m, last, b * m, m);
+            }
+            placeholders.put(SasRecGraph.LAST_BIAS, Nd4j.create(last, new long[]{batch, 1, m}, 'c'));
+        }
         if (!training) {
             INDArray pad = Nd4j.create(paddingMask(), new long[]{batch, m, 1}, 'c');
             placeholders.put(SasRecGraph.PAD_MASK, pad);

@@ -54,7 +54,11 @@ final class SasRecGraph {
     static final String ITEM_TABLE = "item_table";
     /** Large negative on the padding column of the full softmax: [1, N+1]. */
     static final String ITEM_BIAS = "item_bias";
-    /** Encoder output after the final layer norm: [B, m, d]. */
+    /** One-hot selection of the last position: [1, m, 1]. Last-position graphs only. */
+    static final String LAST_SELECT = "last_select";
+    /** Attention bias of the last query (padding keys masked): [B, 1, m]. Last-position graphs only. */
+    static final String LAST_BIAS = "last_bias";
+    /** Encoder output after the final layer norm: [B, m, d], or [B, d] in a last-position graph. */
     static final String OUTPUT = "output";
     /** Scalar training loss. */
     static final String LOSS = "loss";
@@ -74,6 +78,16 @@ final class SasRecGraph {
         return ParameterLayout.block(block, "ff_drop2");
     }
 
+    /** What a graph computes. */
+    enum Mode {
+        /** Encoder with dropout, plus the loss. */
+        TRAIN,
+        /** Encoder output at every position, no dropout. */
+        ALL_POSITIONS,
+        /** Encoder output at the last position only: the last block attends from one query. */
+        LAST_POSITION
+    }
+
     private final SameDiff sd;
     private final boolean training;
     private final List<String> variables;
@@ -84,12 +98,10 @@ final class SasRecGraph {
         this.variables = Collections.unmodifiableList(variables);
     }
 
-    /**
-     * Builds the graph.
-     *
-     * @param training with dropout masks and the loss of {@code config.loss()}; otherwise the encoder only
-     */
-    static SasRecGraph build(SasRecConfig config, ParameterLayout layout, boolean training) {
+    /** Builds a graph for {@code mode}. */
+    static SasRecGraph build(SasRecConfig config, ParameterLayout layout, Mode mode) {
+        boolean training = mode == Mode.TRAIN;
+        boolean lastOnly = mode == Mode.LAST_POSITION;
         SameDiff sd = SameDiff.create();
         sd.setLogExecution(false);
         int d = config.hiddenUnits();
@@ -112,9 +124,10 @@ final class SasRecGraph {
         SDVariable x = inEmb.add(posSel.mmul(pos));
         x = training ? x.mul(sd.placeHolder(EMB_DROP, DataType.FLOAT, -1, -1, d)) : x.mul(padMask);
 
-        for (int b = 0; b < config.numBlocks(); b++) {
+        int fullBlocks = lastOnly ? config.numBlocks() - 1 : config.numBlocks();
+        for (int b = 0; b < fullBlocks; b++) {
             SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
-                    variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps());
+                    variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps(), 2);
             SDVariable kvInput = config.preLayerNorm() ? xn : x;
             SDVariable q = project(sd, xn, variable(sd, layout, ParameterLayout.block(b, "wq"), vars), shape3, d)
                     .mul(1.0 / Math.sqrt(dh));
@@ -135,7 +148,7 @@ final class SasRecGraph {
             x = xn.add(attended);
 
             SDVariable xn2 = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln2_g"), vars),
-                    variable(sd, layout, ParameterLayout.block(b, "ln2_b"), vars), config.layerNormEps());
+                    variable(sd, layout, ParameterLayout.block(b, "ln2_b"), vars), config.layerNormEps(), 2);
             SDVariable hidden = sd.nn.relu(project(sd, xn2, variable(sd, layout, ParameterLayout.block(b, "w1"), vars), shape3, d)
                     .add(variable(sd, layout, ParameterLayout.block(b, "b1"), vars)), 0.0);
             if (training) {
@@ -148,14 +161,56 @@ final class SasRecGraph {
             }
             x = training ? xn2.add(ff) : xn2.add(ff).mul(padMask);
         }
+        int axis = 2;
+        if (lastOnly) {
+            x = lastBlock(sd, config, layout, x, vars);
+            axis = 1;
+        }
         SDVariable out = layerNorm(sd, x, variable(sd, layout, "final_ln_g", vars),
-                variable(sd, layout, "final_ln_b", vars), config.layerNormEps());
+                variable(sd, layout, "final_ln_b", vars), config.layerNormEps(), axis);
         out = sd.identity(OUTPUT, out);
 
         if (training) {
             buildLoss(sd, config, out, d);
         }
         return new SasRecGraph(sd, training, vars);
+    }
+
+    /**
+     * The last block for the last position only: keys and values from every position, a single query, and the
+     * feed-forward part on [B, d]. Equal to the full block's output at the last position (tested).
+     */
+    private static SDVariable lastBlock(SameDiff sd, SasRecConfig config, ParameterLayout layout, SDVariable x,
+                                        List<String> vars) {
+        int b = config.numBlocks() - 1;
+        int d = config.hiddenUnits();
+        int h = config.numHeads();
+        int dh = config.headSize();
+        SDVariable shape3 = x.shape();
+        SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
+                variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps(), 2);
+        SDVariable kvInput = config.preLayerNorm() ? xn : x;
+        SDVariable xnLast = xn.mul(sd.placeHolder(LAST_SELECT, DataType.FLOAT, 1, -1, 1)).sum(1);       // [B, d]
+        SDVariable q = xnLast.mmul(variable(sd, layout, ParameterLayout.block(b, "wq"), vars)).mul(1.0 / Math.sqrt(dh));
+        SDVariable k = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wk"), vars), shape3, d);
+        SDVariable v = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wv"), vars), shape3, d);
+        SDVariable bias = sd.placeHolder(LAST_BIAS, DataType.FLOAT, -1, 1, -1);
+        SDVariable[] heads = new SDVariable[h];
+        for (int head = 0; head < h; head++) {
+            SDVariable qh = h == 1 ? q : q.get(SDIndex.all(), SDIndex.interval(head * dh, (head + 1) * dh));
+            SDVariable weights = sd.nn.softmax(sd.mmul(sd.expandDims(qh, 1), headSlice(k, head, h, dh), false, true, false)
+                    .add(bias), 2);                                                                   // [B, 1, m]
+            heads[head] = sd.mmul(weights, headSlice(v, head, h, dh)).reshape(-1, dh);
+        }
+        SDVariable attended = h == 1 ? heads[0] : sd.concat(1, heads);
+        SDVariable x2 = xnLast.add(attended);
+        SDVariable xn2 = layerNorm(sd, x2, variable(sd, layout, ParameterLayout.block(b, "ln2_g"), vars),
+                variable(sd, layout, ParameterLayout.block(b, "ln2_b"), vars), config.layerNormEps(), 1);
+        SDVariable hidden = sd.nn.relu(xn2.mmul(variable(sd, layout, ParameterLayout.block(b, "w1"), vars))
+                .add(variable(sd, layout, ParameterLayout.block(b, "b1"), vars)), 0.0);
+        SDVariable ff = hidden.mmul(variable(sd, layout, ParameterLayout.block(b, "w2"), vars))
+                .add(variable(sd, layout, ParameterLayout.block(b, "b2"), vars));
+        return xn2.add(ff);
     }
 
     private static void buildLoss(SameDiff sd, SasRecConfig config, SDVariable out, int d) {
@@ -208,10 +263,11 @@ final class SasRecGraph {
         return sd.reshape(x.reshape(-1, d).mmul(w), shape3);
     }
 
-    /** Layer normalisation over the last axis, with its own epsilon. */
-    private static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps) {
-        SDVariable centred = x.sub(x.mean(true, 2));
-        SDVariable variance = centred.mul(centred).mean(true, 2);
+    /** Layer normalisation over {@code axis} (the feature axis), with its own epsilon. */
+    private static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps,
+                                        int axis) {
+        SDVariable centred = x.sub(x.mean(true, axis));
+        SDVariable variance = centred.mul(centred).mean(true, axis);
         return centred.mul(sd.math.rsqrt(variance.add(eps))).mul(gain).add(bias);
     }
 

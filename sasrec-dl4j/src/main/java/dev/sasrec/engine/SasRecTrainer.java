@@ -34,6 +34,8 @@ public final class SasRecTrainer {
     private int iteration;
     private int epoch;
     private boolean collectAfterStep = true;
+    private int maxPositionsPerPass = 128 * 100;
+    private INDArray passGradient;
 
     /** Starts from freshly initialised parameters. */
     public SasRecTrainer(SasRecConfig config, int numItems) {
@@ -66,7 +68,7 @@ public final class SasRecTrainer {
      * @throws NonFiniteLossException when the loss is NaN or infinite; the parameters are left unchanged
      */
     public double trainStep(int[][] sequences, int[][] seen) {
-        double loss = step.compute(params, sequences, seen, gradient);
+        double loss = accumulate(sequences, seen);
         if (!Double.isFinite(loss)) {
             throw new NonFiniteLossException(epoch + 1, iteration + 1, loss);
         }
@@ -78,6 +80,55 @@ public final class SasRecTrainer {
             Nd4j.getMemoryManager().invokeGc();
         }
         return loss;
+    }
+
+    /**
+     * Loss and gradient of the batch, in several passes when it is long: each pass holds at most
+     * {@link #maxPositionsPerPass(int)} padded positions, and pass results are weighted by their share of the
+     * batch's target positions, so the sum is the gradient of the whole batch's mean loss.
+     */
+    double accumulate(int[][] sequences, int[][] seen) {
+        int n = config.maxLen();
+        int longest = 0;
+        long targets = 0;
+        for (int[] s : sequences) {
+            longest = Math.max(longest, Math.min(s.length - 1, n));
+            targets += Math.min(s.length - 1, n);
+        }
+        int perPass = Math.max(1, maxPositionsPerPass / Math.max(1, longest));
+        if (perPass >= sequences.length) {
+            return step.compute(params, sequences, seen, gradient);
+        }
+        if (passGradient == null) {
+            passGradient = Nd4j.create(DataType.FLOAT, layout.size());
+        }
+        gradient.assign(0);
+        double loss = 0;
+        for (int from = 0; from < sequences.length; from += perPass) {
+            int to = Math.min(sequences.length, from + perPass);
+            int[][] seqs = java.util.Arrays.copyOfRange(sequences, from, to);
+            long passTargets = 0;
+            for (int[] s : seqs) {
+                passTargets += Math.min(s.length - 1, n);
+            }
+            double weight = (double) passTargets / targets;
+            loss += weight * step.compute(params, seqs, java.util.Arrays.copyOfRange(seen, from, to), passGradient);
+            gradient.addi(passGradient.muli(weight));
+        }
+        return loss;
+    }
+
+    /**
+     * Caps the padded positions (users times trimmed length) computed in one pass, default 12,800: longer batches
+     * are split and their gradients accumulated exactly. Bounds the memory of a step (about 1.3 GB of SameDiff
+     * intermediates per 12,800 positions at d = 50) without changing the model.
+     */
+    public SasRecTrainer maxPositionsPerPass(int positions) {
+        if (positions < 1) {
+            throw new IllegalArgumentException("maxPositionsPerPass: invalid value " + positions + ", expected an integer >= 1");
+        }
+        this.maxPositionsPerPass = positions;
+        return this;
     }
 
     /** Trains one epoch: every user of {@code data} once, in a seeded random order. */
@@ -175,6 +226,11 @@ public final class SasRecTrainer {
     public SasRecTrainer collectAfterEachStep(boolean collect) {
         this.collectAfterStep = collect;
         return this;
+    }
+
+    /** The gradient written by the last {@link #accumulate} call (until a step turns it into an update). */
+    INDArray gradientView() {
+        return gradient;
     }
 
     /** Optimisation steps taken so far. */

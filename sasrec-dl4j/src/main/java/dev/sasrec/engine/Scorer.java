@@ -2,7 +2,6 @@ package dev.sasrec.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,13 +15,13 @@ import java.util.Map;
 public final class Scorer {
 
     private final SasRecNetwork network;
-    private final SasRecGraph graph;
+    private final SasRecGraph lastPosition;
+    private SasRecGraph allPositions;
     private final INDArray itemTableT;
 
     Scorer(SasRecNetwork network) {
         this.network = network;
-        this.graph = SasRecGraph.build(network.config(), network.layout(), false);
-        graph.loadParameters(network.layout(), network.parametersView());
+        this.lastPosition = graph(SasRecGraph.Mode.LAST_POSITION);
         this.itemTableT = network.layout().view(network.parametersView(), ParameterLayout.ITEM_EMBEDDING).transpose().dup('c');
     }
 
@@ -45,17 +44,29 @@ public final class Scorer {
                 throw new IllegalArgumentException("history " + i + " is empty: a user needs at least one item to be scored");
             }
         }
-        INDArray out = encode(histories);
-        return out.get(NDArrayIndex.all(), NDArrayIndex.point(out.size(1) - 1), NDArrayIndex.all()).dup('c');
+        return run(lastPosition, SasRecGraph.Mode.LAST_POSITION, histories);
     }
 
     /** The encoder output at every position of the left-padded batch: [B, m, d]. */
     INDArray encode(int[][] histories) {
+        if (allPositions == null) {
+            allPositions = graph(SasRecGraph.Mode.ALL_POSITIONS);
+        }
+        return run(allPositions, SasRecGraph.Mode.ALL_POSITIONS, histories);
+    }
+
+    private SasRecGraph graph(SasRecGraph.Mode mode) {
+        SasRecGraph g = SasRecGraph.build(network.config(), network.layout(), mode);
+        g.loadParameters(network.layout(), network.parametersView());
+        return g;
+    }
+
+    private INDArray run(SasRecGraph g, SasRecGraph.Mode mode, int[][] histories) {
         EncoderInputs inputs = EncoderInputs.of(histories, network.config().maxLen(), network.numItems());
         Map<String, INDArray> ph = new HashMap<>();
-        inputs.fill(ph, network.config(), network.layout(), network.parametersView(), false);
-        ClosingMemoryManager.install(graph.sameDiff());
-        INDArray out = graph.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
+        inputs.fill(ph, network.config(), network.layout(), network.parametersView(), mode);
+        ClosingMemoryManager.install(g.sameDiff());
+        INDArray out = g.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
         TrainingStep.release(ph);
         return out;
     }

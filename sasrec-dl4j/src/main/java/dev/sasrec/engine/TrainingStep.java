@@ -34,7 +34,7 @@ final class TrainingStep {
         this.config = config;
         this.numItems = numItems;
         this.layout = ParameterLayout.of(config, numItems);
-        this.graph = SasRecGraph.build(config, layout, true);
+        this.graph = SasRecGraph.build(config, layout, SasRecGraph.Mode.TRAIN);
         reseed(samplerSeed);
         List<String> names = new ArrayList<>(graph.variables());
         names.add(SasRecGraph.IN_EMB);
@@ -106,7 +106,7 @@ final class TrainingStep {
         int[][] targets = EncoderInputs.of(targetsRaw, n, numItems).ids;
 
         Map<String, INDArray> ph = new HashMap<>();
-        enc.fill(ph, config, layout, params, true);
+        enc.fill(ph, config, layout, params, SasRecGraph.Mode.TRAIN);
         INDArray pad = Nd4j.create(enc.paddingMask(), new long[]{batch, m, 1}, 'c');
         ph.put(SasRecGraph.EMB_DROP, dropoutMask(batch, m, d).muli(pad));
         for (int blk = 0; blk < config.numBlocks(); blk++) {

@@ -90,6 +90,21 @@ class EncoderPropertiesTest {
     }
 
     @Test
+    void lastPositionGraphMatchesTheFullEncoder() {
+        int[][] histories = {{4, 5, 6, 7, 8}, {9}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {20, 19, 3}};
+        for (SasRecConfig c : new SasRecConfig[]{config,
+                config.toBuilder().numHeads(1).build(),
+                config.toBuilder().numBlocks(1).preLayerNorm(true).build(),
+                config.toBuilder().numBlocks(3).numHeads(4).preLayerNorm(true).build()}) {
+            Scorer s = SasRecNetwork.initialise(c, 20).newScorer();
+            INDArray full = s.encode(histories);
+            INDArray last = s.userVectors(histories);
+            assertEquals(0.0, maxAbsDiff(full.get(NDArrayIndex.all(), NDArrayIndex.point(full.size(1) - 1), NDArrayIndex.all()), last),
+                    1e-5, c.toString());
+        }
+    }
+
+    @Test
     void unknownItemsAndEmptyHistoriesAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> scorer.userVectors(new int[][]{{3, 21}}));

@@ -81,6 +81,24 @@ class TrainerTest {
     }
 
     @Test
+    void longBatchesSplitIntoPassesGiveTheSameLossAndGradient() {
+        SasRecConfig config = small().loss(Loss.CE).dropout(0).l2Emb(0.01).build();
+        TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
+        int[][] seqs = java.util.Arrays.copyOf(train.sequences(), 40);
+        int[][] seen = java.util.Arrays.copyOf(train.seen(), 40);
+        SasRecTrainer whole = new SasRecTrainer(config, DATA.numItems());
+        SasRecTrainer split = new SasRecTrainer(config, DATA.numItems()).maxPositionsPerPass(3 * config.maxLen());
+        double lossWhole = whole.accumulate(seqs, seen);
+        double lossSplit = split.accumulate(seqs, seen);
+        assertEquals(lossWhole, lossSplit, 1e-5 * Math.abs(lossWhole));
+        INDArray g1 = whole.gradientView();
+        INDArray g2 = split.gradientView();
+        double scale = g1.norm2Number().doubleValue();
+        assertTrue(scale > 0);
+        assertEquals(0.0, g1.sub(g2).norm2Number().doubleValue() / scale, 1e-4);
+    }
+
+    @Test
     void progressLineNamesLossThroughputAndEta() {
         EpochReport r = new EpochReport(3, 0.51234, 210.4, 28.7, 86.0, 5600, 0.41);
         String line = r.progressLine(200);

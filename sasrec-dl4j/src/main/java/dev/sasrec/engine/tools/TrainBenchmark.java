@@ -18,7 +18,6 @@ import dev.sasrec.engine.data.UserSequences;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,7 +36,7 @@ public final class TrainBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv,
                 Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
-                        "batch", "lr", "negatives", "seed", "l2", "eval-users"),
+                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions"),
                 Set.of("pre-ln"));
         NativeThreads.set(a.getInt("threads", 2));
         Path data = Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt"));
@@ -61,7 +60,8 @@ public final class TrainBenchmark {
         System.out.printf(Locale.ROOT, "data %s: %d users, %d items, %d interactions; config %s%n",
                 data, seqs.numUsers(), seqs.numItems(), seqs.numInteractions(), config.toMap());
 
-        SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems());
+        SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems())
+                .maxPositionsPerPass(a.getInt("max-positions", 128 * 100));
         List<Double> epochSeconds = new ArrayList<>();
         RankingMetrics[] last = new RankingMetrics[2];
         trainer.fit(train, new FitOptions(epochs, 0, 0), r -> {
@@ -99,8 +99,4 @@ public final class TrainBenchmark {
                 last[1].hitRate(), scoreSeconds, config.loss().key());
     }
 
-    /** Re-exported for the demo. */
-    static String join(int[] xs) {
-        return Arrays.toString(xs);
-    }
 }
