@@ -1,0 +1,227 @@
+package dev.sasrec.spark.index;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.udf;
+
+/**
+ * A fitted item vocabulary: raw ids to 1..N (most frequent first) and back. {@link #transform} indexes a plain or
+ * an array column; unknown ids follow {@code handleInvalid}.
+ */
+public final class ItemIndexerModel extends Model<ItemIndexerModel> implements ItemIndexerParams, MLWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final String[] labels;
+    private final ItemIds ids;
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
+    private final Param<String> handleInvalid;
+    private transient Broadcast<HashMap<String, Integer>> broadcastIndex;
+
+    ItemIndexerModel(String uid, String[] labels, ItemIds ids) {
+        this.uid = uid;
+        this.labels = labels.clone();
+        this.ids = ids;
+        inputCol = ItemIndexerParams.inputColParam(this);
+        outputCol = ItemIndexerParams.outputColParam(this);
+        handleInvalid = ItemIndexerParams.handleInvalidParam(this);
+        setDefault(inputCol, "item");
+        setDefault(outputCol, "itemIndex");
+        setDefault(handleInvalid, "error");
+    }
+
+    /** A model from an explicit vocabulary: {@code labels[i]} gets index i + 1; ids are strings. */
+    public ItemIndexerModel(String[] labels) {
+        this(Identifiable$.MODULE$.randomUID("itemIndexer"), labels, ItemIds.STRING);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public Param<String> inputCol() { return inputCol; }
+    @Override
+    public Param<String> outputCol() { return outputCol; }
+    @Override
+    public Param<String> handleInvalid() { return handleInvalid; }
+
+    /** @param v input column */
+    public ItemIndexerModel setInputCol(String v) { set(inputCol, v); return this; }
+    /** @param v output column */
+    public ItemIndexerModel setOutputCol(String v) { set(outputCol, v); return this; }
+    /** @param v error, skip or keep */
+    public ItemIndexerModel setHandleInvalid(String v) { set(handleInvalid, v); return this; }
+
+    /** Number of items N; indices are 1..N. */
+    public int numItems() {
+        return labels.length;
+    }
+
+    /** Raw ids as strings, in index order: {@code labels()[i]} has index i + 1. */
+    public String[] labels() {
+        return labels.clone();
+    }
+
+    /** The raw id of {@code index} (1..N) in the fitted column's type: a {@code String} or a {@code Long}. */
+    public Object itemOf(int index) {
+        if (index < 1 || index > labels.length) {
+            throw new IllegalArgumentException("index " + index + " is outside 1.." + labels.length);
+        }
+        return ids == ItemIds.LONG ? (Object) Long.parseLong(labels[index - 1]) : labels[index - 1];
+    }
+
+    /** The Spark type raw ids come back in (string or long). */
+    public org.apache.spark.sql.types.DataType itemType() {
+        return ids.sparkType();
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return ItemIds.outputSchema(schema, $(inputCol), $(outputCol));
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        boolean array = dataset.schema().apply($(inputCol)).dataType() instanceof ArrayType;
+        Broadcast<HashMap<String, Integer>> index = index(dataset.sparkSession());
+        String column = $(inputCol);
+        boolean fail = $(handleInvalid).equals("error");
+        int size = labels.length;
+        UserDefinedFunction lookup = udf((UDF1<Object, Integer>) raw -> {
+            Integer i = raw == null ? null : index.value().get(ItemIds.key(raw));
+            if (i != null) {
+                return i;
+            }
+            if (fail) {
+                throw new IllegalArgumentException("column " + column + ": item id " + (raw == null ? "null" : "'" + raw + "'")
+                        + " is not in the fitted vocabulary of " + size
+                        + " items; set handleInvalid to skip or keep to index such data");
+            }
+            return 0;
+        }, DataTypes.IntegerType).asNonNullable();
+        Column in = col(column);
+        Dataset<Row> out;
+        if (array) {
+            Column mapped = org.apache.spark.sql.functions.transform(in, x -> lookup.apply(x));
+            if ($(handleInvalid).equals("skip")) {
+                mapped = filter(mapped, x -> x.gt(0));
+            }
+            out = dataset.withColumn($(outputCol), mapped);
+        } else {
+            out = dataset.withColumn($(outputCol), lookup.apply(in));
+            if ($(handleInvalid).equals("skip")) {
+                out = out.filter(col($(outputCol)).gt(0));
+            }
+        }
+        return out;
+    }
+
+    private synchronized Broadcast<HashMap<String, Integer>> index(SparkSession spark) {
+        if (broadcastIndex == null) {
+            HashMap<String, Integer> map = new HashMap<>(labels.length * 2);
+            for (int i = 0; i < labels.length; i++) {
+                map.put(labels[i], i + 1);
+            }
+            broadcastIndex = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(map);
+        }
+        return broadcastIndex;
+    }
+
+    @Override
+    public ItemIndexerModel copy(ParamMap extra) {
+        ItemIndexerModel copied = new ItemIndexerModel(uid, labels, ids);
+        return copyValues(copied, extra).setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    /** Reader for saved models. */
+    public static MLReader<ItemIndexerModel> read() {
+        return new Reader();
+    }
+
+    /** Loads a model saved with {@link #write()}. */
+    public static ItemIndexerModel load(String path) {
+        return read().load(path);
+    }
+
+    /**
+     * Params as Spark metadata; the vocabulary as Parquet under {@code data/} with columns {@code index} (int) and
+     * {@code item}, a string or long column as the fitted ids were.
+     */
+    private static final class Writer extends MLWriter {
+        private final ItemIndexerModel model;
+
+        Writer(ItemIndexerModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+            List<Row> rows = new ArrayList<>(model.labels.length);
+            for (int i = 0; i < model.labels.length; i++) {
+                rows.add(RowFactory.create(i + 1, model.itemOf(i + 1)));
+            }
+            StructType schema = new StructType().add("index", DataTypes.IntegerType, false)
+                    .add("item", model.ids.sparkType(), false);
+            sparkSession().createDataFrame(rows, schema).coalesce(1).write().parquet(path + "/data");
+        }
+    }
+
+    private static final class Reader extends MLReader<ItemIndexerModel> {
+        @Override
+        public ItemIndexerModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
+                    ItemIndexerModel.class.getName());
+            Dataset<Row> data = sparkSession().read().parquet(path + "/data");
+            ItemIds ids = ItemIds.of(data.schema().apply("item").dataType(), path + "/data item");
+            List<Row> rows = data.orderBy("index").collectAsList();
+            String[] labels = new String[rows.size()];
+            for (int i = 0; i < labels.length; i++) {
+                Row r = rows.get(i);
+                if (r.getInt(0) != i + 1) {
+                    throw new IllegalStateException(path + "/data is corrupt: index " + r.getInt(0) + " where " + (i + 1) + " was expected");
+                }
+                labels[i] = ItemIds.key(r.get(1));
+            }
+            ItemIndexerModel model = new ItemIndexerModel(metadata.uid(), labels, ids);
+            metadata.getAndSetParams(model, scala.Option.empty());
+            return model;
+        }
+    }
+}
