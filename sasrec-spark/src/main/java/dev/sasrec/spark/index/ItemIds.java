@@ -1,12 +1,12 @@
 package dev.sasrec.spark.index;
 
+import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-import java.util.Arrays;
 
 /** The kind of raw item id a vocabulary was fitted on: string or integral. */
 enum ItemIds {
@@ -44,14 +44,8 @@ enum ItemIds {
 
     /** The schema with {@code output} added: int, or array of int for an array input. */
     static StructType outputSchema(StructType schema, String input, String output) {
-        if (!Arrays.asList(schema.fieldNames()).contains(input)) {
-            throw new IllegalArgumentException("column " + input + " does not exist; available columns: "
-                    + String.join(", ", schema.fieldNames()));
-        }
-        if (Arrays.asList(schema.fieldNames()).contains(output)) {
-            throw new IllegalArgumentException("output column " + output + " already exists");
-        }
-        DataType type = schema.apply(input).dataType();
+        DataType type = Columns.existing(schema, input).dataType();
+        Columns.requireAbsent(schema, output);
         boolean array = type instanceof ArrayType;
         of(array ? ((ArrayType) type).elementType() : type, input);
         DataType out = array ? new ArrayType(DataTypes.IntegerType, false) : DataTypes.IntegerType;

@@ -100,6 +100,11 @@ public final class ItemIndexerModel extends Model<ItemIndexerModel> implements I
         return ids == ItemIds.LONG ? (Object) Long.parseLong(labels[index - 1]) : labels[index - 1];
     }
 
+    /** The vocabulary, as attached to the output column's metadata. */
+    public ItemVocabulary vocabulary() {
+        return new ItemVocabulary(labels.clone(), ids.sparkType());
+    }
+
     /** The Spark type raw ids come back in (string or long). */
     public org.apache.spark.sql.types.DataType itemType() {
         return ids.sparkType();
@@ -137,9 +142,9 @@ public final class ItemIndexerModel extends Model<ItemIndexerModel> implements I
             if ($(handleInvalid).equals("skip")) {
                 mapped = filter(mapped, x -> x.gt(0));
             }
-            out = dataset.withColumn($(outputCol), mapped);
+            out = dataset.withColumn($(outputCol), mapped, vocabulary().toMetadata());
         } else {
-            out = dataset.withColumn($(outputCol), lookup.apply(in));
+            out = dataset.withColumn($(outputCol), lookup.apply(in), vocabulary().toMetadata());
             if ($(handleInvalid).equals("skip")) {
                 out = out.filter(col($(outputCol)).gt(0));
             }

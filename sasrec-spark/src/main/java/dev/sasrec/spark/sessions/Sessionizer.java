@@ -1,5 +1,6 @@
 package dev.sasrec.spark.sessions;
 
+import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.LongParam;
@@ -151,9 +152,9 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
 
     @Override
     public StructType transformSchema(StructType schema) {
-        StructField user = field(schema, $(userCol));
-        StructField item = field(schema, $(itemCol));
-        StructField time = field(schema, $(timeCol));
+        StructField user = Columns.existing(schema, $(userCol));
+        StructField item = Columns.existing(schema, $(itemCol));
+        StructField time = Columns.existing(schema, $(timeCol));
         if (!(time.dataType() instanceof NumericType) && !time.dataType().equals(DataTypes.TimestampType)
                 && !time.dataType().equals(DataTypes.TimestampNTZType)) {
             throw new IllegalArgumentException("column " + $(timeCol) + ": type " + time.dataType().simpleString()
@@ -166,16 +167,6 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
         }
         out.add(DataTypes.createStructField($(outputCol), new ArrayType(item.dataType(), false), false));
         return DataTypes.createStructType(out);
-    }
-
-    private static StructField field(StructType schema, String name) {
-        for (StructField f : schema.fields()) {
-            if (f.name().equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("column " + name + " does not exist; available columns: "
-                + String.join(", ", schema.fieldNames()));
     }
 
     @Override
