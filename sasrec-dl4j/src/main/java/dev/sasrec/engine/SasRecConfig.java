@@ -46,7 +46,7 @@ public record SasRecConfig(
         boolean preLayerNorm,
         double layerNormEps,
         long seed,
-        boolean bucketByLength) {
+        boolean bucketByLength) implements java.io.Serializable {
 
     /** Validates every field; the message names the parameter, the value and what was expected. */
     public SasRecConfig {

@@ -131,6 +131,23 @@ public final class SasRecTrainer {
         return this;
     }
 
+    /**
+     * Restarts the random draws of training (negatives and dropout) from {@code seed}. A distributed trainer
+     * calls it before each round with a seed derived from (epoch, round, partition), so that a retried task
+     * repeats exactly the same steps.
+     */
+    public void reseed(long seed) {
+        step.reseed(seed);
+    }
+
+    /**
+     * The batches of one epoch over {@code data} under {@code config}'s batch size and length bucketing, in an
+     * order drawn from {@code seed}: user indices per batch.
+     */
+    public static List<int[]> planEpoch(TrainingSet data, SasRecConfig config, long seed) {
+        return EpochBatches.plan(data, config.batchSize(), config.bucketByLength(), new SplittableRandom(seed));
+    }
+
     /** Trains one epoch: every user of {@code data} once, in a seeded random order. */
     public double trainEpoch(TrainingSet data) {
         double lossSum = 0;

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param labels raw ids as strings; {@code labels[i]} has index i + 1
  * @param type   the Spark type of raw ids (string or long)
  */
-public record ItemVocabulary(String[] labels, DataType type) {
+public record ItemVocabulary(String[] labels, DataType type) implements java.io.Serializable {
 
     private static final String KEY = "sasrec_items";
 

@@ -1,0 +1,39 @@
+package dev.sasrec.spark.recommend;
+
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+
+import java.io.Serializable;
+
+/** How {@link SASRec} spreads training over the cluster. */
+final class DistributedParams implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    final IntParam numWorkers;
+    final IntParam averagingFrequency;
+    final IntParam aggregationDepth;
+    final IntParam maxPositionsPerPass;
+    final Param<String> initialModel;
+
+    DistributedParams(Params o) {
+        numWorkers = new IntParam(o, "numWorkers",
+                "partitions trained in parallel, each by one task (>= 1); default 2", ParamValidators.gtEq(1));
+        averagingFrequency = new IntParam(o, "averagingFrequency",
+                "local training steps of each worker between two parameter averages (>= 1); default 8", ParamValidators.gtEq(1));
+        aggregationDepth = new IntParam(o, "aggregationDepth", "depth of the treeAggregate that sums worker results (>= 2); default 2",
+                ParamValidators.gtEq(2));
+        maxPositionsPerPass = new IntParam(o, "maxPositionsPerPass",
+                "padded positions a worker computes in one pass; longer batches are split with exact gradient accumulation "
+                        + "(bounds executor memory) (>= 1); default 12800", ParamValidators.gtEq(1));
+        initialModel = new Param<>(o, "initialModel",
+                "path of a saved SASRecModel to start from (warm start; same catalogue size and architecture); empty for none; default empty");
+        o.setDefault(numWorkers, 2);
+        o.setDefault(averagingFrequency, 8);
+        o.setDefault(aggregationDepth, 2);
+        o.setDefault(maxPositionsPerPass, 12_800);
+        o.setDefault(initialModel, "");
+    }
+}

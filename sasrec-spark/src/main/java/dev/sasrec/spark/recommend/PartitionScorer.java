@@ -1,0 +1,169 @@
+package dev.sasrec.spark.recommend;
+
+import dev.sasrec.engine.Scorer;
+import dev.sasrec.engine.TopK;
+import dev.sasrec.spark.index.ItemVocabulary;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
+ * optionally the top-k indices as doubles and the scores of its candidates. Rows whose history has no usable item
+ * follow the cold-start strategy. Only one batch of scores exists at a time.
+ */
+final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What to compute, fixed per transform call. */
+    record Plan(int itemsIndex, int candidatesIndex, int k, boolean excludeSeen, boolean popularForColdStart,
+                boolean prediction, int batchSize, String itemsCol, String candidatesCol) implements java.io.Serializable { }
+
+    private final Broadcast<NetworkState> network;
+    private final ItemVocabulary vocabulary;
+    private final Plan plan;
+
+    PartitionScorer(Broadcast<NetworkState> network, ItemVocabulary vocabulary, Plan plan) {
+        this.network = network;
+        this.vocabulary = vocabulary;
+        this.plan = plan;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        return new Iterator<>() {
+            private final List<Row> ready = new ArrayList<>();
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                while (next >= ready.size() && input.hasNext()) {
+                    ready.clear();
+                    next = 0;
+                    scoreBatch(input, ready);
+                }
+                return next < ready.size();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.get(next++);
+            }
+        };
+    }
+
+    private void scoreBatch(Iterator<Row> input, List<Row> out) {
+        int numItems = network.value().numItems();
+        List<Row> rows = new ArrayList<>();
+        List<int[]> histories = new ArrayList<>();
+        List<Row> cold = new ArrayList<>();
+        while (rows.size() < plan.batchSize() && input.hasNext()) {
+            Row r = input.next();
+            int[] h = history(r, numItems);
+            if (h.length == 0) {
+                cold.add(r);
+            } else {
+                rows.add(r);
+                histories.add(h);
+            }
+        }
+        if (!rows.isEmpty()) {
+            Scorer scorer = ScorerCache.get(network.value());
+            int[][] hs = histories.toArray(new int[0][]);
+            TopK top;
+            float[][] candidateScores = null;
+            synchronized (scorer) {
+                top = scorer.recommend(hs, plan.k(), plan.excludeSeen());
+                if (plan.candidatesIndex() >= 0) {
+                    candidateScores = scorer.scoreCandidates(hs, candidates(rows, numItems));
+                }
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                out.add(output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i]));
+            }
+        }
+        if (plan.popularForColdStart()) {
+            for (Row r : cold) {
+                int[] popular = new int[Math.min(plan.k(), numItems)];
+                float[] scores = new float[popular.length];
+                for (int i = 0; i < popular.length; i++) {
+                    popular[i] = i + 1;     // indices are assigned by descending frequency
+                    scores[i] = Float.NaN;
+                }
+                out.add(output(r, popular, scores, null));
+            }
+        }
+    }
+
+    private int[] history(Row r, int numItems) {
+        if (r.isNullAt(plan.itemsIndex())) {
+            return new int[0];
+        }
+        List<Integer> items = r.getList(plan.itemsIndex());
+        int[] h = new int[items.size()];
+        int n = 0;
+        for (Integer item : items) {
+            if (item == null || item == 0) {
+                continue;
+            }
+            if (item < 0 || item > numItems) {
+                throw new IllegalArgumentException("column " + plan.itemsCol() + ": item index " + item
+                        + " is outside the model's catalogue 1.." + numItems + "; index items with the ItemIndexerModel the model was trained with");
+            }
+            h[n++] = item;
+        }
+        return Arrays.copyOf(h, n);
+    }
+
+    private int[][] candidates(List<Row> rows, int numItems) {
+        int[][] c = new int[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            List<Integer> list = r.isNullAt(plan.candidatesIndex()) ? List.of() : r.getList(plan.candidatesIndex());
+            c[i] = new int[list.size()];
+            for (int j = 0; j < list.size(); j++) {
+                Integer item = list.get(j);
+                if (item == null || item < 1 || item > numItems) {
+                    throw new IllegalArgumentException("column " + plan.candidatesCol() + ": candidate " + item
+                            + " is outside the model's catalogue 1.." + numItems);
+                }
+                c[i][j] = item;
+            }
+        }
+        return c;
+    }
+
+    private Row output(Row in, int[] items, float[] scores, float[] candidateScores) {
+        List<Object> values = new ArrayList<>(in.size() + 3);
+        for (int i = 0; i < in.size(); i++) {
+            values.add(in.get(i));
+        }
+        Row[] recs = new Row[items.length];
+        for (int i = 0; i < items.length; i++) {
+            recs[i] = RowFactory.create(vocabulary == null ? (Object) items[i] : vocabulary.itemOf(items[i]), scores[i]);
+        }
+        values.add(recs);
+        if (plan.prediction()) {
+            double[] asDoubles = new double[items.length];
+            for (int i = 0; i < items.length; i++) {
+                asDoubles[i] = items[i];
+            }
+            values.add(asDoubles);
+        }
+        if (plan.candidatesIndex() >= 0) {
+            values.add(candidateScores);
+        }
+        return RowFactory.create(values.toArray());
+    }
+}

@@ -1,0 +1,341 @@
+package dev.sasrec.spark.recommend;
+
+import dev.sasrec.engine.SasRecConfig;
+import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.spark.index.ItemVocabulary;
+import dev.sasrec.spark.schema.Columns;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.greatest;
+
+/**
+ * Trains SASRec on Spark with synchronous parameter averaging: the users' sequences are spread over
+ * {@code numWorkers} partitions, every worker trains a copy of the engine on its users for
+ * {@code averagingFrequency} steps, the copies' parameters and Adam state are averaged on the driver through a
+ * {@code treeAggregate}, and the next round starts from the average.
+ *
+ * <p>Input: {@code itemsCol}, each user's item indices in time order ({@code array<int>}, as {@code ItemIndexer}
+ * makes them; 0s are ignored). When that column carries the indexer's vocabulary, recommendations come back in
+ * raw ids. When the input has {@code userCol}, the last {@code maxLen} items of each user are kept with the
+ * model for {@link SASRecModel#recommendForAllUsers}. Rows that cannot be trained on are counted in the model's
+ * {@link TrainingSummary}: null histories, and histories with fewer than 2 items.
+ */
+public final class SASRec extends Estimator<SASRecModel> implements DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SASRec.class);
+
+    private final String uid;
+    private final ScoringParams scoring;
+    private final EngineParams engine;
+    private final DistributedParams distributed;
+
+    /** An estimator with a random uid. */
+    public SASRec() {
+        this(Identifiable$.MODULE$.randomUID("sasrec"));
+    }
+
+    /** An estimator with the given uid. */
+    public SASRec(String uid) {
+        this.uid = uid;
+        this.scoring = new ScoringParams(this);
+        this.engine = new EngineParams(this);
+        this.distributed = new DistributedParams(this);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /** @return user column param */
+    public Param<String> userCol() { return scoring.userCol; }
+    /** @return item-index sequence column param */
+    public Param<String> itemsCol() { return scoring.itemsCol; }
+    /** @return recommendations column of the fitted model param */
+    public Param<String> recommendationsCol() { return scoring.recommendationsCol; }
+    /** @return number of recommendations param */
+    public IntParam k() { return scoring.k; }
+    /** @return exclude the history param */
+    public BooleanParam excludeSeen() { return scoring.excludeSeen; }
+    /** @return drop or popular param */
+    public Param<String> coldStartStrategy() { return scoring.coldStartStrategy; }
+    /** @return prediction column, empty for none param */
+    public Param<String> predictionCol() { return scoring.predictionCol; }
+    /** @return candidates column, empty for none param */
+    public Param<String> candidatesCol() { return scoring.candidatesCol; }
+    /** @return candidate scores column param */
+    public Param<String> candidateScoresCol() { return scoring.candidateScoresCol; }
+    /** @return users scored together param */
+    public IntParam scoringBatchSize() { return scoring.scoringBatchSize; }
+    /** @return embedding width d param */
+    public IntParam hiddenUnits() { return engine.hiddenUnits; }
+    /** @return sequence length n param */
+    public IntParam maxLen() { return engine.maxLen; }
+    /** @return self-attention blocks param */
+    public IntParam numBlocks() { return engine.numBlocks; }
+    /** @return attention heads param */
+    public IntParam numHeads() { return engine.numHeads; }
+    /** @return dropout rate param */
+    public DoubleParam dropout() { return engine.dropout; }
+    /** @return embedding L2 penalty param */
+    public DoubleParam l2Emb() { return engine.l2Emb; }
+    /** @return Adam learning rate param */
+    public DoubleParam learningRate() { return engine.learningRate; }
+    /** @return Adam beta1 param */
+    public DoubleParam beta1() { return engine.beta1; }
+    /** @return Adam beta2 param */
+    public DoubleParam beta2() { return engine.beta2; }
+    /** @return Adam epsilon param */
+    public DoubleParam epsilon() { return engine.epsilon; }
+    /** @return users per step param */
+    public IntParam batchSize() { return engine.batchSize; }
+    /** @return bce, ce or sampled param */
+    public Param<String> loss() { return engine.loss; }
+    /** @return negatives of the sampled loss param */
+    public IntParam numNegatives() { return engine.numNegatives; }
+    /** @return pre-LN attention param */
+    public BooleanParam preLayerNorm() { return engine.preLayerNorm; }
+    /** @return layer-norm epsilon param */
+    public DoubleParam layerNormEps() { return engine.layerNormEps; }
+    /** @return random seed param */
+    public LongParam seed() { return engine.seed; }
+    /** @return length-bucketed batches param */
+    public BooleanParam bucketByLength() { return engine.bucketByLength; }
+    /** @return training epochs param */
+    public IntParam maxEpochs() { return engine.maxEpochs; }
+    /** @return parallel workers param */
+    public IntParam numWorkers() { return distributed.numWorkers; }
+    /** @return local steps between averages param */
+    public IntParam averagingFrequency() { return distributed.averagingFrequency; }
+    /** @return treeAggregate depth param */
+    public IntParam aggregationDepth() { return distributed.aggregationDepth; }
+    /** @return padded positions per pass param */
+    public IntParam maxPositionsPerPass() { return distributed.maxPositionsPerPass; }
+    /** @return warm-start model path, empty for none param */
+    public Param<String> initialModel() { return distributed.initialModel; }
+
+    /** @param v user column */
+    public SASRec setUserCol(String v) { set(scoring.userCol, v); return this; }
+    /** @param v item-index sequence column */
+    public SASRec setItemsCol(String v) { set(scoring.itemsCol, v); return this; }
+    /** @param v recommendations column of the fitted model */
+    public SASRec setRecommendationsCol(String v) { set(scoring.recommendationsCol, v); return this; }
+    /** @param v number of recommendations */
+    public SASRec setK(int v) { set(scoring.k, v); return this; }
+    /** @param v exclude the history */
+    public SASRec setExcludeSeen(boolean v) { set(scoring.excludeSeen, v); return this; }
+    /** @param v drop or popular */
+    public SASRec setColdStartStrategy(String v) { set(scoring.coldStartStrategy, v); return this; }
+    /** @param v prediction column, empty for none */
+    public SASRec setPredictionCol(String v) { set(scoring.predictionCol, v); return this; }
+    /** @param v candidates column, empty for none */
+    public SASRec setCandidatesCol(String v) { set(scoring.candidatesCol, v); return this; }
+    /** @param v candidate scores column */
+    public SASRec setCandidateScoresCol(String v) { set(scoring.candidateScoresCol, v); return this; }
+    /** @param v users scored together */
+    public SASRec setScoringBatchSize(int v) { set(scoring.scoringBatchSize, v); return this; }
+    /** @param v embedding width d */
+    public SASRec setHiddenUnits(int v) { set(engine.hiddenUnits, v); return this; }
+    /** @param v sequence length n */
+    public SASRec setMaxLen(int v) { set(engine.maxLen, v); return this; }
+    /** @param v self-attention blocks */
+    public SASRec setNumBlocks(int v) { set(engine.numBlocks, v); return this; }
+    /** @param v attention heads */
+    public SASRec setNumHeads(int v) { set(engine.numHeads, v); return this; }
+    /** @param v dropout rate */
+    public SASRec setDropout(double v) { set(engine.dropout, v); return this; }
+    /** @param v embedding L2 penalty */
+    public SASRec setL2Emb(double v) { set(engine.l2Emb, v); return this; }
+    /** @param v Adam learning rate */
+    public SASRec setLearningRate(double v) { set(engine.learningRate, v); return this; }
+    /** @param v Adam beta1 */
+    public SASRec setBeta1(double v) { set(engine.beta1, v); return this; }
+    /** @param v Adam beta2 */
+    public SASRec setBeta2(double v) { set(engine.beta2, v); return this; }
+    /** @param v Adam epsilon */
+    public SASRec setEpsilon(double v) { set(engine.epsilon, v); return this; }
+    /** @param v users per step */
+    public SASRec setBatchSize(int v) { set(engine.batchSize, v); return this; }
+    /** @param v bce, ce or sampled */
+    public SASRec setLoss(String v) { set(engine.loss, v); return this; }
+    /** @param v negatives of the sampled loss */
+    public SASRec setNumNegatives(int v) { set(engine.numNegatives, v); return this; }
+    /** @param v pre-LN attention */
+    public SASRec setPreLayerNorm(boolean v) { set(engine.preLayerNorm, v); return this; }
+    /** @param v layer-norm epsilon */
+    public SASRec setLayerNormEps(double v) { set(engine.layerNormEps, v); return this; }
+    /** @param v random seed */
+    public SASRec setSeed(long v) { set(engine.seed, v); return this; }
+    /** @param v length-bucketed batches */
+    public SASRec setBucketByLength(boolean v) { set(engine.bucketByLength, v); return this; }
+    /** @param v training epochs */
+    public SASRec setMaxEpochs(int v) { set(engine.maxEpochs, v); return this; }
+    /** @param v parallel workers */
+    public SASRec setNumWorkers(int v) { set(distributed.numWorkers, v); return this; }
+    /** @param v local steps between averages */
+    public SASRec setAveragingFrequency(int v) { set(distributed.averagingFrequency, v); return this; }
+    /** @param v treeAggregate depth */
+    public SASRec setAggregationDepth(int v) { set(distributed.aggregationDepth, v); return this; }
+    /** @param v padded positions per pass */
+    public SASRec setMaxPositionsPerPass(int v) { set(distributed.maxPositionsPerPass, v); return this; }
+    /** @param v warm-start model path, empty for none */
+    public SASRec setInitialModel(String v) { set(distributed.initialModel, v); return this; }
+
+    /** The engine configuration the current params describe (validated). */
+    public SasRecConfig engineConfig() {
+        return engine.toConfig(this);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        Columns.intArray(schema, $(scoring.itemsCol));
+        return schema;
+    }
+
+    @Override
+    public SASRecModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        SasRecConfig config = engineConfig();
+        String items = $(scoring.itemsCol);
+        StructField itemsField = dataset.schema().apply(items);
+        ItemVocabulary vocabulary = ItemVocabulary.of(itemsField).orElse(null);
+        TrainingSummary summary = new TrainingSummary();
+
+        Dataset<Row> usable = dataset.toDF().select(col(items)).filter(col(items).isNotNull())
+                .select(filter(col(items), x -> x.gt(0)).as("s"));
+        long nullRows = dataset.filter(col(items).isNull()).count();
+        int numItems;
+        if (vocabulary != null) {
+            numItems = vocabulary.size();
+        } else {
+            Row max = usable.selectExpr("max(array_max(s))").first();
+            if (max.isNullAt(0)) {
+                throw new IllegalArgumentException("column " + items + " holds no item index > 0 to train on");
+            }
+            numItems = max.getInt(0);
+        }
+        int n = config.maxLen();
+        // The engine reads the last n inputs and n targets, so the last n + 1 items of each history suffice.
+        JavaRDD<int[]> sequences = usable
+                .select(slice(col("s"), greatest(size(col("s")).minus(n), lit(1)), lit(n + 1)).as("s"))
+                .javaRDD().map(r -> {
+                    List<Integer> list = r.getList(0);
+                    return list.stream().mapToInt(Integer::intValue).toArray();
+                });
+        int workers = (Integer) $(distributed.numWorkers);
+        JavaPairRDD<Long, int[]> keyed = sequences.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+        JavaRDD<int[]> all = keyed.partitionBy(new HashPartitioner(workers)).values()
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long total = all.count();
+        int finalNumItems = numItems;
+        long outOfRange = all.filter(s -> Arrays.stream(s).anyMatch(i -> i > finalNumItems)).count();
+        if (outOfRange > 0) {
+            all.unpersist(false);
+            throw new IllegalArgumentException("column " + items + ": " + outOfRange + " histories hold item indices above "
+                    + numItems + ", the size of the vocabulary in the column's metadata");
+        }
+        JavaRDD<int[]> trainable = all.filter(s -> s.length >= 2).persist(StorageLevel.MEMORY_AND_DISK());
+        long count = trainable.count();
+        all.unpersist(false);
+        summary.dropped("null history", nullRows);
+        summary.dropped("fewer than 2 items", total - count);
+        summary.sizes(count, numItems, workers);
+        if (count == 0) {
+            trainable.unpersist(false);
+            throw new IllegalArgumentException("column " + items + " has no history with at least 2 items to train on");
+        }
+
+        SasRecNetwork start = initialNetwork(config, numItems);
+        ParameterAveraging averaging = new ParameterAveraging(config, numItems, (Integer) $(distributed.averagingFrequency),
+                (Integer) $(distributed.aggregationDepth), (Integer) $(distributed.maxPositionsPerPass));
+        ParameterAveraging.State end = averaging.train(trainable, ParameterAveraging.start(start),
+                (Integer) $(engine.maxEpochs), count, summary::addEpoch);
+        trainable.unpersist(false);
+        LOG.info("{}", summary);
+
+        SasRecNetwork trained = new SasRecNetwork(config, numItems, Nd4j.createFromArray(end.params()));
+        Dataset<Row> histories = null;
+        String user = $(scoring.userCol);
+        if (Arrays.asList(dataset.schema().fieldNames()).contains(user)) {
+            histories = dataset.toDF().filter(col(items).isNotNull())
+                    .select(col(user), slice(filter(col(items), x -> x.gt(0)), greatest(size(filter(col(items), x -> x.gt(0))).minus(n - 1), lit(1)), lit(n))
+                            .as(items, itemsField.metadata()))
+                    .filter(size(col(items)).gt(0));
+        }
+        SASRecModel model = new SASRecModel(uid, trained, vocabulary, histories, summary);
+        copyValues(model, extractParamMap());
+        return model.setParent(this);
+    }
+
+    private SasRecNetwork initialNetwork(SasRecConfig config, int numItems) {
+        String path = $(distributed.initialModel);
+        if (path.isEmpty()) {
+            return SasRecNetwork.initialise(config, numItems);
+        }
+        SasRecNetwork previous = SASRecModel.load(path).network();
+        if (previous.numItems() != numItems) {
+            throw new IllegalArgumentException("initialModel " + path + " has " + previous.numItems()
+                    + " items, the training data " + numItems + "; warm starts need the same vocabulary");
+        }
+        if (previous.layout().size() != SasRecNetwork.initialise(config, numItems).layout().size()
+                || previous.config().hiddenUnits() != config.hiddenUnits() || previous.config().numBlocks() != config.numBlocks()
+                || previous.config().maxLen() != config.maxLen()) {
+            throw new IllegalArgumentException("initialModel " + path + " has another architecture ("
+                    + previous.config().toMap() + ") than this estimator (" + config.toMap() + ")");
+        }
+        return new SasRecNetwork(config, numItems, previous.parameters());
+    }
+
+    @Override
+    public SASRec copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        return new DefaultParamsWriter(this);
+    }
+
+    /** Reader for saved estimators. */
+    public static MLReader<SASRec> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    /** Loads an estimator saved with {@link #write()}. */
+    public static SASRec load(String path) {
+        return read().load(path);
+    }
+}

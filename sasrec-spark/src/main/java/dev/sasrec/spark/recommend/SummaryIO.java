@@ -1,0 +1,53 @@
+package dev.sasrec.spark.recommend;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link TrainingSummary} as one small Parquet table: kind {@code epoch} rows (epoch, loss, sequences per
+ * second, seconds), kind {@code dropped} rows (reason, count) and one kind {@code sizes} row.
+ */
+final class SummaryIO {
+
+    private static final StructType SCHEMA = new StructType()
+            .add("kind", DataTypes.StringType, false)
+            .add("epoch", DataTypes.IntegerType, true)
+            .add("loss", DataTypes.DoubleType, true)
+            .add("sequencesPerSecond", DataTypes.DoubleType, true)
+            .add("seconds", DataTypes.DoubleType, true)
+            .add("reason", DataTypes.StringType, true)
+            .add("count", DataTypes.LongType, true);
+
+    private SummaryIO() {
+    }
+
+    static void write(SparkSession spark, TrainingSummary s, String path) {
+        List<Row> rows = new ArrayList<>();
+        for (TrainingSummary.Epoch e : s.epochs()) {
+            rows.add(RowFactory.create("epoch", e.epoch(), e.loss(), e.sequencesPerSecond(), e.seconds(), null, null));
+        }
+        s.droppedRows().forEach((reason, count) -> rows.add(RowFactory.create("dropped", null, null, null, null, reason, count)));
+        rows.add(RowFactory.create("sizes", s.numWorkers(), null, null, null, Integer.toString(s.numItems()), s.trainedSequences()));
+        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(path);
+    }
+
+    static TrainingSummary read(SparkSession spark, String path) {
+        TrainingSummary s = new TrainingSummary();
+        List<Row> rows = spark.read().parquet(path).orderBy("kind", "epoch").collectAsList();
+        for (Row r : rows) {
+            switch (r.getString(0)) {
+                case "epoch" -> s.addEpoch(new TrainingSummary.Epoch(r.getInt(1), r.getDouble(2), r.getDouble(3), r.getDouble(4)));
+                case "dropped" -> s.dropped(r.getString(5), r.getLong(6));
+                case "sizes" -> s.sizes(r.getLong(6), Integer.parseInt(r.getString(5)), r.getInt(1));
+                default -> throw new IllegalStateException(path + ": unknown summary row kind " + r.getString(0));
+            }
+        }
+        return s;
+    }
+}

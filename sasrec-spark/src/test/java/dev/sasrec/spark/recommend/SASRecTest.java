@@ -1,0 +1,196 @@
+package dev.sasrec.spark.recommend;
+
+import dev.sasrec.engine.LeaveOneOutEvaluator;
+import dev.sasrec.engine.Protocol;
+import dev.sasrec.engine.RankingMetrics;
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.spark.SparkTestSession;
+import dev.sasrec.spark.index.ItemIndexer;
+import dev.sasrec.spark.sessions.Sessionizer;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.RankingEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SASRecTest {
+
+    private static SparkSession spark;
+    private static final UserSequences DATA = SyntheticSequences.generate(400, 100, 15, 30, 0.9, 7);
+    private static final StructType SEQUENCES = new StructType().add("user", DataTypes.IntegerType)
+            .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSession.get();
+    }
+
+    private static SASRec small() {
+        return new SASRec().setHiddenUnits(32).setMaxLen(20).setNumBlocks(2).setDropout(0.1).setBatchSize(64)
+                .setLearningRate(0.005).setMaxEpochs(6).setSeed(13L).setAveragingFrequency(2);
+    }
+
+    private static Dataset<Row> frame(int[][] sequences) {
+        List<Row> rows = new ArrayList<>();
+        for (int u = 0; u < sequences.length; u++) {
+            Integer[] boxed = java.util.Arrays.stream(sequences[u]).boxed().toArray(Integer[]::new);
+            rows.add(RowFactory.create(u, boxed));
+        }
+        return spark.createDataFrame(rows, SEQUENCES);
+    }
+
+    @Test
+    void averagingOverTwoWorkersComesWithinFivePercentOfOneWorker() {
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
+        Dataset<Row> train = frame(split.train());
+        double[] ndcg = new double[2];
+        for (int workers = 1; workers <= 2; workers++) {
+            SASRecModel model = small().setNumWorkers(workers).setMaxEpochs(10).fit(train);
+            TrainingSummary s = model.summary().orElseThrow();
+            assertEquals(10, s.epochs().size());
+            assertEquals(400, s.trainedSequences());
+            assertTrue(s.epochs().get(9).loss() < s.epochs().get(0).loss(), s.epochs().toString());
+            RankingMetrics m = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), split,
+                    LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
+            ndcg[workers - 1] = m.ndcg();
+        }
+        assertTrue(ndcg[0] > 0.4, "single worker NDCG@10 " + ndcg[0]);
+        System.out.printf("full NDCG@10 after 10 epochs: 1 worker %.4f, 2 workers %.4f%n", ndcg[0], ndcg[1]);
+        assertTrue(ndcg[1] >= 0.95 * ndcg[0], "2 workers " + ndcg[1] + " vs 1 worker " + ndcg[0]);
+    }
+
+    @Test
+    void sameSeedGivesTheSameModel() {
+        Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
+        float[] a = small().setMaxEpochs(1).fit(train).network().parameters().data().asFloat();
+        float[] b = small().setMaxEpochs(1).fit(train).network().parameters().data().asFloat();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+    }
+
+    @Test
+    void pipelineFromRawLogRecommendsRawIdsAndSavesAndLoads(@TempDir Path dir) throws Exception {
+        StructType log = new StructType().add("user", DataTypes.StringType).add("item", DataTypes.StringType)
+                .add("timestamp", DataTypes.LongType);
+        List<Row> events = new ArrayList<>();
+        for (int u = 0; u < 150; u++) {
+            int[] s = DATA.sequences()[u];
+            for (int t = 0; t < s.length; t++) {
+                events.add(RowFactory.create("u" + u, "sku-" + s[t], 1_000_000L + 60L * t));
+            }
+        }
+        events.add(RowFactory.create("lonely", "sku-1", 5L));
+        Dataset<Row> raw = spark.createDataFrame(events, log);
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[]{
+                new Sessionizer().setOutputCol("items"),
+                new ItemIndexer().setInputCol("items").setOutputCol("itemIndex"),
+                small().setMaxEpochs(2).setK(5)});
+        PipelineModel fitted = pipeline.fit(raw);
+        SASRecModel sasrec = (SASRecModel) fitted.stages()[2];
+        assertEquals(1L, sasrec.summary().orElseThrow().droppedRows().get("fewer than 2 items"));
+
+        Dataset<Row> recs = fitted.transform(raw);
+        Row first = recs.filter("user = 'u0'").first();
+        List<Row> top = first.getList(first.fieldIndex("recommendations"));
+        assertEquals(5, top.size());
+        Set<String> history = new HashSet<>(first.getList(first.fieldIndex("items")));
+        for (Row r : top) {
+            assertTrue(r.getString(0).startsWith("sku-"), r.toString());
+            assertFalse(history.contains(r.getString(0)), "seen item recommended: " + r);
+        }
+        for (int i = 1; i < top.size(); i++) {
+            assertTrue(top.get(i - 1).getFloat(1) >= top.get(i).getFloat(1));
+        }
+
+        String path = dir.resolve("pipeline").toString();
+        fitted.write().save(path);
+        PipelineModel loaded = PipelineModel.load(path);
+        assertEquals(recs.orderBy("user").collectAsList(), loaded.transform(raw).orderBy("user").collectAsList());
+
+        Dataset<Row> all = sasrec.recommendForAllUsers(3);
+        assertEquals(151, all.count());
+        Dataset<Row> some = sasrec.recommendForUserSubset(raw.filter("user in ('u1', 'u2')"), 4);
+        assertEquals(2, some.count());
+        assertEquals(4, some.first().getList(1).size());
+        SASRecModel loadedModel = (SASRecModel) loaded.stages()[2];
+        assertEquals(sasrec.summary().orElseThrow().epochs(), loadedModel.summary().orElseThrow().epochs());
+        assertEquals(all.orderBy("user").collectAsList(), loadedModel.recommendForAllUsers(3).orderBy("user").collectAsList());
+    }
+
+    @Test
+    void coldStartCandidatesAndRankingEvaluator() {
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
+        SASRecModel model = small().setMaxEpochs(1).fit(frame(split.train()));
+        StructType schema = new StructType().add("user", DataTypes.IntegerType)
+                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false))
+                .add("candidates", new ArrayType(DataTypes.IntegerType, false))
+                .add("label", new ArrayType(DataTypes.DoubleType, false));
+        Dataset<Row> users = spark.createDataFrame(List.of(
+                RowFactory.create(1, new Integer[]{3, 4, 5}, new Integer[]{7, 8}, new Double[]{6.0}),
+                RowFactory.create(2, new Integer[]{0, 0}, new Integer[]{1}, new Double[]{1.0})), schema);
+        Dataset<Row> dropped = model.setCandidatesCol("candidates").setPredictionCol("prediction").transform(users);
+        assertEquals(1, dropped.count());
+        Row r = dropped.first();
+        assertEquals(2, r.getList(r.fieldIndex("candidateScores")).size());
+        assertEquals(10, r.getList(r.fieldIndex("prediction")).size());
+
+        Dataset<Row> popular = model.setColdStartStrategy("popular").transform(users);
+        Row cold = popular.filter("user = 2").first();
+        List<Row> recs = cold.getList(cold.fieldIndex("recommendations"));
+        assertEquals(1, recs.get(0).getInt(0));
+        assertTrue(Float.isNaN(recs.get(0).getFloat(1)));
+
+        double map = new RankingEvaluator().setMetricName("precisionAtK").setK(10).setPredictionCol("prediction")
+                .setLabelCol("label").evaluate(popular);
+        assertTrue(map >= 0 && map <= 1);
+
+        Dataset<Row> outside = spark.createDataFrame(List.of(
+                RowFactory.create(3, new Integer[]{500}, new Integer[]{1}, new Double[]{1.0})), schema);
+        Exception e = assertThrows(Exception.class, () -> model.transform(outside).collectAsList());
+        String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : e.getCause().getMessage());
+        assertTrue(message.contains("itemIndex") && message.contains("500") && message.contains("1..100"), message);
+    }
+
+    @Test
+    void paramsHaveDocumentedDefaultsAndInvalidValuesAreRejected() {
+        SASRec s = new SASRec();
+        assertEquals(50, s.getOrDefault(s.hiddenUnits()));
+        assertEquals(200, s.getOrDefault(s.maxLen()));
+        assertEquals("bce", s.getOrDefault(s.loss()));
+        assertEquals(0.98, s.getOrDefault(s.beta2()));
+        assertTrue(s.explainParam(s.averagingFrequency()).contains("default 8"));
+        assertThrows(IllegalArgumentException.class, () -> s.setDropout(1.0));
+        assertThrows(IllegalArgumentException.class, () -> s.setLoss("hinge"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SASRec().setHiddenUnits(50).setNumHeads(3).engineConfig());
+        assertTrue(e.getMessage().contains("numHeads"), e.getMessage());
+        SASRec copy = s.copy(new org.apache.spark.ml.param.ParamMap().put(s.k().w(3)));
+        assertEquals(s.uid(), copy.uid());
+        assertEquals(3, copy.getOrDefault(copy.k()));
+        assertEquals(10, s.getOrDefault(s.k()));
+        assertTrue(s.params().length >= 33);
+        assertEquals(0L, frame(new int[][]{{1, 2}}).filter(col("user").isNull()).count());
+    }
+}
