@@ -1,18 +1,13 @@
 package dev.sasrec.engine;
 
 import dev.sasrec.engine.data.LeaveOneOutSplit;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/**
- * Leave-one-out evaluation under either {@link Protocol}. Ranks are pessimistic: an item scoring equal to the
- * true item counts as ranked above it, so a model that scores everything alike gets no credit.
- */
+/** Leave-one-out evaluation under either {@link Protocol}, with the ranks of {@link Ranks}. */
 public final class LeaveOneOutEvaluator {
 
     /** Which target of the split to predict. */
@@ -52,7 +47,7 @@ public final class LeaveOneOutEvaluator {
         int[][] negatives = new int[split.numUsers()][];
         if (protocol == Protocol.SAMPLED_100) {
             for (int u : users) {
-                negatives[u] = sampleNegatives(split.interacted(u), split.numItems(), 100, rnd);
+                negatives[u] = Ranks.sampleNegatives(split.interacted(u), split.numItems(), Ranks.SAMPLED_NEGATIVES, rnd);
             }
         }
         // Similar lengths together keep each scoring batch short (batches are trimmed to their longest history).
@@ -70,14 +65,21 @@ public final class LeaveOneOutEvaluator {
                 histories[i] = input(split, which, u);
                 targets[i] = which == Split.TEST ? split.test()[u] : split.validation()[u];
             }
-            int[] ranks = protocol == Protocol.SAMPLED_100
-                    ? sampledRanks(scorer, histories, targets, order.subList(from, from + size), negatives)
-                    : fullRanks(scorer, histories, targets);
+            int[] ranks;
+            if (protocol == Protocol.SAMPLED_100) {
+                int[][] neg = new int[size][];
+                for (int i = 0; i < size; i++) {
+                    neg[i] = negatives[order.get(from + i)];
+                }
+                ranks = Ranks.sampled(scorer, histories, targets, neg);
+            } else {
+                ranks = Ranks.full(scorer, histories, targets);
+            }
             for (int rank : ranks) {
                 if (rank < k) {
                     hits++;
-                    ndcg += 1.0 / (Math.log(rank + 2) / Math.log(2));
                 }
+                ndcg += Ranks.ndcg(rank, k);
             }
         }
         int n = order.size();
@@ -87,62 +89,5 @@ public final class LeaveOneOutEvaluator {
 
     private static int[] input(LeaveOneOutSplit split, Split which, int u) {
         return which == Split.TEST ? split.testInput(u) : split.validationInput(u);
-    }
-
-    private static int[] sampledRanks(Scorer scorer, int[][] histories, int[] targets, List<Integer> users,
-                                      int[][] negatives) {
-        int[][] candidates = new int[histories.length][];
-        for (int i = 0; i < histories.length; i++) {
-            int[] neg = negatives[users.get(i)];
-            candidates[i] = new int[neg.length + 1];
-            candidates[i][0] = targets[i];
-            System.arraycopy(neg, 0, candidates[i], 1, neg.length);
-        }
-        float[][] scores = scorer.scoreCandidates(histories, candidates);
-        int[] ranks = new int[histories.length];
-        for (int i = 0; i < histories.length; i++) {
-            float t = scores[i][0];
-            int rank = 0;
-            for (int j = 1; j < scores[i].length; j++) {
-                if (scores[i][j] >= t) {
-                    rank++;
-                }
-            }
-            ranks[i] = rank;
-        }
-        return ranks;
-    }
-
-    private static int[] fullRanks(Scorer scorer, int[][] histories, int[] targets) {
-        INDArray scores = scorer.scores(histories);
-        int cols = (int) scores.size(1);
-        float[] all = scores.data().asFloat();
-        int[] ranks = new int[histories.length];
-        for (int i = 0; i < histories.length; i++) {
-            int[] excluded = Scorer.sortedDistinct(histories[i]);
-            int base = i * cols;
-            float t = all[base + targets[i]];
-            int rank = 0;
-            for (int item = 1; item < cols; item++) {
-                if (item != targets[i] && all[base + item] >= t && Arrays.binarySearch(excluded, item) < 0) {
-                    rank++;
-                }
-            }
-            ranks[i] = rank;
-        }
-        return ranks;
-    }
-
-    private static int[] sampleNegatives(int[] interactedSorted, int numItems, int count, SplittableRandom rnd) {
-        int[] out = new int[count];
-        boolean exhausted = interactedSorted.length >= numItems;
-        for (int i = 0; i < count; i++) {
-            int j;
-            do {
-                j = 1 + rnd.nextInt(numItems);
-            } while (!exhausted && Arrays.binarySearch(interactedSorted, j) >= 0);
-            out[i] = j;
-        }
-        return out;
     }
 }

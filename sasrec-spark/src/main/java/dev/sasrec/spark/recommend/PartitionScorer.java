@@ -1,5 +1,6 @@
 package dev.sasrec.spark.recommend;
 
+import dev.sasrec.engine.Ranks;
 import dev.sasrec.engine.Scorer;
 import dev.sasrec.engine.TopK;
 import dev.sasrec.spark.index.ItemVocabulary;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
 
 /**
  * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
@@ -24,8 +26,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     /** What to compute, fixed per transform call. */
-    record Plan(int itemsIndex, int candidatesIndex, int k, boolean excludeSeen, boolean popularForColdStart,
-                boolean prediction, int batchSize, String itemsCol, String candidatesCol) implements java.io.Serializable { }
+    record Plan(int itemsIndex, int candidatesIndex, int targetIndex, int k, boolean excludeSeen,
+                boolean popularForColdStart, boolean prediction, int batchSize, String itemsCol, String candidatesCol,
+                String targetCol, long seed) implements java.io.Serializable { }
 
     private final Broadcast<NetworkState> network;
     private final ItemVocabulary vocabulary;
@@ -83,14 +86,19 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             int[][] hs = histories.toArray(new int[0][]);
             TopK top;
             float[][] candidateScores = null;
+            Integer[][] ranks = null;
             synchronized (scorer) {
                 top = scorer.recommend(hs, plan.k(), plan.excludeSeen());
                 if (plan.candidatesIndex() >= 0) {
                     candidateScores = scorer.scoreCandidates(hs, candidates(rows, numItems));
                 }
+                if (plan.targetIndex() >= 0) {
+                    ranks = ranks(scorer, rows, hs, numItems);
+                }
             }
             for (int i = 0; i < rows.size(); i++) {
-                out.add(output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i]));
+                out.add(output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i],
+                        ranks == null ? null : ranks[i]));
             }
         }
         if (plan.popularForColdStart()) {
@@ -101,7 +109,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     popular[i] = i + 1;     // indices are assigned by descending frequency
                     scores[i] = Float.NaN;
                 }
-                out.add(output(r, popular, scores, null));
+                out.add(output(r, popular, scores, null, new Integer[]{null, null}));
             }
         }
     }
@@ -144,7 +152,48 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         return c;
     }
 
-    private Row output(Row in, int[] items, float[] scores, float[] candidateScores) {
+    /**
+     * Full and sampled rank of each row's target (null where the row has none); sampled negatives are drawn from
+     * a seed derived from the row's history and target, so they do not depend on partitioning.
+     */
+    private Integer[][] ranks(Scorer scorer, List<Row> rows, int[][] hs, int numItems) {
+        Integer[][] out = new Integer[rows.size()][2];
+        List<Integer> withTarget = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (!rows.get(i).isNullAt(plan.targetIndex())) {
+                int t = rows.get(i).getInt(plan.targetIndex());
+                if (t < 1 || t > numItems) {
+                    throw new IllegalArgumentException("column " + plan.targetCol() + ": target " + t
+                            + " is outside the model's catalogue 1.." + numItems);
+                }
+                withTarget.add(i);
+            }
+        }
+        if (withTarget.isEmpty()) {
+            return out;
+        }
+        int[][] h = new int[withTarget.size()][];
+        int[] targets = new int[withTarget.size()];
+        int[][] negatives = new int[withTarget.size()][];
+        for (int j = 0; j < h.length; j++) {
+            int i = withTarget.get(j);
+            h[j] = hs[i];
+            targets[j] = rows.get(i).getInt(plan.targetIndex());
+            int[] interacted = Arrays.copyOf(h[j], h[j].length + 1);
+            interacted[h[j].length] = targets[j];
+            interacted = Arrays.stream(interacted).sorted().distinct().toArray();
+            long seed = plan.seed() * 1_000_003L + Arrays.hashCode(h[j]) * 31L + targets[j];
+            negatives[j] = Ranks.sampleNegatives(interacted, numItems, Ranks.SAMPLED_NEGATIVES, new SplittableRandom(seed));
+        }
+        int[] full = Ranks.full(scorer, h, targets);
+        int[] sampled = Ranks.sampled(scorer, h, targets, negatives);
+        for (int j = 0; j < h.length; j++) {
+            out[withTarget.get(j)] = new Integer[]{full[j], sampled[j]};
+        }
+        return out;
+    }
+
+    private Row output(Row in, int[] items, float[] scores, float[] candidateScores, Integer[] ranks) {
         List<Object> values = new ArrayList<>(in.size() + 3);
         for (int i = 0; i < in.size(); i++) {
             values.add(in.get(i));
@@ -163,6 +212,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
         if (plan.candidatesIndex() >= 0) {
             values.add(candidateScores);
+        }
+        if (plan.targetIndex() >= 0) {
+            values.add(ranks[0]);
+            values.add(ranks[1]);
         }
         return RowFactory.create(values.toArray());
     }

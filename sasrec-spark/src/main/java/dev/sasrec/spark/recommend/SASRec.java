@@ -100,6 +100,12 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public Param<String> candidateScoresCol() { return scoring.candidateScoresCol; }
     /** @return users scored together param */
     public IntParam scoringBatchSize() { return scoring.scoringBatchSize; }
+    /** @return evaluation target column param of the fitted model */
+    public Param<String> targetCol() { return scoring.targetCol; }
+    /** @return full-protocol rank column param of the fitted model */
+    public Param<String> fullRankCol() { return scoring.fullRankCol; }
+    /** @return sampled-protocol rank column param of the fitted model */
+    public Param<String> sampledRankCol() { return scoring.sampledRankCol; }
     /** @return embedding width d param */
     public IntParam hiddenUnits() { return engine.hiddenUnits; }
     /** @return sequence length n param */
@@ -167,6 +173,12 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public SASRec setCandidateScoresCol(String v) { set(scoring.candidateScoresCol, v); return this; }
     /** @param v users scored together */
     public SASRec setScoringBatchSize(int v) { set(scoring.scoringBatchSize, v); return this; }
+    /** @param v evaluation target column of the fitted model, empty for none */
+    public SASRec setTargetCol(String v) { set(scoring.targetCol, v); return this; }
+    /** @param v full-protocol rank column */
+    public SASRec setFullRankCol(String v) { set(scoring.fullRankCol, v); return this; }
+    /** @param v sampled-protocol rank column */
+    public SASRec setSampledRankCol(String v) { set(scoring.sampledRankCol, v); return this; }
     /** @param v embedding width d */
     public SASRec setHiddenUnits(int v) { set(engine.hiddenUnits, v); return this; }
     /** @param v sequence length n */

@@ -100,6 +100,12 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
     public Param<String> candidateScoresCol() { return scoring.candidateScoresCol; }
     /** @return scoring batch size param */
     public IntParam scoringBatchSize() { return scoring.scoringBatchSize; }
+    /** @return evaluation target column param */
+    public Param<String> targetCol() { return scoring.targetCol; }
+    /** @return full-protocol rank column param */
+    public Param<String> fullRankCol() { return scoring.fullRankCol; }
+    /** @return sampled-protocol rank column param */
+    public Param<String> sampledRankCol() { return scoring.sampledRankCol; }
 
     /** @param v user column */
     public SASRecModel setUserCol(String v) { set(scoring.userCol, v); return this; }
@@ -121,6 +127,12 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
     public SASRecModel setCandidateScoresCol(String v) { set(scoring.candidateScoresCol, v); return this; }
     /** @param v scoring batch size */
     public SASRecModel setScoringBatchSize(int v) { set(scoring.scoringBatchSize, v); return this; }
+    /** @param v evaluation target column, empty for none */
+    public SASRecModel setTargetCol(String v) { set(scoring.targetCol, v); return this; }
+    /** @param v full-protocol rank column */
+    public SASRecModel setFullRankCol(String v) { set(scoring.fullRankCol, v); return this; }
+    /** @param v sampled-protocol rank column */
+    public SASRecModel setSampledRankCol(String v) { set(scoring.sampledRankCol, v); return this; }
 
     /** The trained network (engine form). */
     public synchronized SasRecNetwork network() {
@@ -162,6 +174,17 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
             Columns.requireAbsent(out, $(scoring.candidateScoresCol));
             out = out.add($(scoring.candidateScoresCol), new ArrayType(DataTypes.FloatType, false), true);
         }
+        if (!$(scoring.targetCol).isEmpty()) {
+            StructField target = Columns.existing(schema, $(scoring.targetCol));
+            if (!target.dataType().equals(DataTypes.IntegerType)) {
+                throw new IllegalArgumentException("column " + target.name() + ": type " + target.dataType().simpleString()
+                        + ", expected int item indices");
+            }
+            Columns.requireAbsent(out, $(scoring.fullRankCol));
+            out = out.add($(scoring.fullRankCol), DataTypes.IntegerType, true);
+            Columns.requireAbsent(out, $(scoring.sampledRankCol));
+            out = out.add($(scoring.sampledRankCol), DataTypes.IntegerType, true);
+        }
         return out;
     }
 
@@ -170,11 +193,14 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
         StructType out = transformSchema(dataset.schema());
         StructType in = dataset.schema();
         String candidates = $(scoring.candidatesCol);
+        String target = $(scoring.targetCol);
         PartitionScorer.Plan plan = new PartitionScorer.Plan(
                 in.fieldIndex($(scoring.itemsCol)),
                 candidates.isEmpty() ? -1 : in.fieldIndex(candidates),
+                target.isEmpty() ? -1 : in.fieldIndex(target),
                 (Integer) $(scoring.k), (Boolean) $(scoring.excludeSeen), $(scoring.coldStartStrategy).equals("popular"),
-                !$(scoring.predictionCol).isEmpty(), (Integer) $(scoring.scoringBatchSize), $(scoring.itemsCol), candidates);
+                !$(scoring.predictionCol).isEmpty(), (Integer) $(scoring.scoringBatchSize), $(scoring.itemsCol), candidates,
+                target, network().config().seed());
         Broadcast<NetworkState> bc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(state);
         return dataset.toDF().mapPartitions(new PartitionScorer(bc, vocabulary, plan), Encoders.row(out));
     }
@@ -182,7 +208,7 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
     /** The top {@code k} items for every user whose history was kept at fit time: user and recommendations columns. */
     public Dataset<Row> recommendForAllUsers(int k) {
         Dataset<Row> h = requireHistories();
-        return copy(ParamMap.empty()).setK(k).setPredictionCol("").setCandidatesCol("").transform(h)
+        return copy(ParamMap.empty()).setK(k).setPredictionCol("").setCandidatesCol("").setTargetCol("").transform(h)
                 .select(col($(scoring.userCol)), col($(scoring.recommendationsCol)));
     }
 
@@ -192,7 +218,7 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
         String user = $(scoring.userCol);
         Columns.existing(dataset.schema(), user);
         Dataset<Row> subset = h.join(dataset.select(user).distinct(), h.col(user).equalTo(dataset.col(user)), "left_semi");
-        return copy(ParamMap.empty()).setK(k).setPredictionCol("").setCandidatesCol("").transform(subset)
+        return copy(ParamMap.empty()).setK(k).setPredictionCol("").setCandidatesCol("").setTargetCol("").transform(subset)
                 .select(col(user), col($(scoring.recommendationsCol)));
     }
 

@@ -27,6 +27,9 @@ final class ScoringParams implements Serializable {
     final Param<String> candidatesCol;
     final Param<String> candidateScoresCol;
     final IntParam scoringBatchSize;
+    final Param<String> targetCol;
+    final Param<String> fullRankCol;
+    final Param<String> sampledRankCol;
 
     ScoringParams(Params o) {
         userCol = new Param<>(o, "userCol", "user id column, carried into the output; default user");
@@ -47,6 +50,17 @@ final class ScoringParams implements Serializable {
                 "output column of the candidates' scores, array<float> in candidate order; default candidateScores");
         scoringBatchSize = new IntParam(o, "scoringBatchSize", "users scored together (>= 1); default 256",
                 ParamValidators.gtEq(1));
+        targetCol = new Param<>(o, "targetCol",
+                "optional input column of each row's true next item index (int) for evaluation; adds fullRankCol and "
+                        + "sampledRankCol; empty for none; default empty");
+        fullRankCol = new Param<>(o, "fullRankCol",
+                "output: 0-based rank of the target among all items, history excluded (full protocol); default fullRank");
+        sampledRankCol = new Param<>(o, "sampledRankCol",
+                "output: 0-based rank of the target among 100 items the user never interacted with (sampled protocol); "
+                        + "default sampledRank");
+        o.setDefault(targetCol, "");
+        o.setDefault(fullRankCol, "fullRank");
+        o.setDefault(sampledRankCol, "sampledRank");
         o.setDefault(userCol, "user");
         o.setDefault(itemsCol, "itemIndex");
         o.setDefault(recommendationsCol, "recommendations");

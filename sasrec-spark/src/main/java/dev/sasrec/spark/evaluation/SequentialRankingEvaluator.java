@@ -1,0 +1,155 @@
+package dev.sasrec.spark.evaluation;
+
+import dev.sasrec.spark.schema.Columns;
+import org.apache.spark.ml.evaluation.Evaluator;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log2;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * HR@K and NDCG@K of next-item prediction under the two leave-one-out protocols, computed as distributed
+ * aggregations over the rank columns a {@code SASRecModel} adds when its {@code targetCol} is set. The protocol is
+ * part of the metric name, so numbers from the two are never mixed: {@code full_ndcg}, {@code full_hr},
+ * {@code sampled_ndcg}, {@code sampled_hr}. Rows without a rank (no target) are left out.
+ */
+public final class SequentialRankingEvaluator extends Evaluator implements DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+    private static final String[] METRICS = {"full_ndcg", "full_hr", "sampled_ndcg", "sampled_hr"};
+
+    private final String uid;
+    private final Param<String> metricName;
+    private final IntParam k;
+    private final Param<String> fullRankCol;
+    private final Param<String> sampledRankCol;
+
+    /** An evaluator with a random uid. */
+    public SequentialRankingEvaluator() {
+        this(Identifiable$.MODULE$.randomUID("sequentialRankingEvaluator"));
+    }
+
+    /** An evaluator with the given uid. */
+    public SequentialRankingEvaluator(String uid) {
+        this.uid = uid;
+        metricName = new Param<>(this, "metricName",
+                "metric: full_ndcg, full_hr (every item ranked, history excluded) or sampled_ndcg, sampled_hr "
+                        + "(against 100 sampled negatives, the paper's protocol); default full_ndcg",
+                ParamValidators.inArray(METRICS));
+        k = new IntParam(this, "k", "cut-off K (>= 1); default 10", ParamValidators.gtEq(1));
+        fullRankCol = new Param<>(this, "fullRankCol", "0-based full-protocol rank column; default fullRank");
+        sampledRankCol = new Param<>(this, "sampledRankCol", "0-based sampled-protocol rank column; default sampledRank");
+        setDefault(metricName, "full_ndcg");
+        setDefault(k, 10);
+        setDefault(fullRankCol, "fullRank");
+        setDefault(sampledRankCol, "sampledRank");
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /** @return metric name param */
+    public Param<String> metricName() { return metricName; }
+    /** @return cut-off param */
+    public IntParam k() { return k; }
+    /** @return full-protocol rank column param */
+    public Param<String> fullRankCol() { return fullRankCol; }
+    /** @return sampled-protocol rank column param */
+    public Param<String> sampledRankCol() { return sampledRankCol; }
+
+    /** @param v full_ndcg, full_hr, sampled_ndcg or sampled_hr */
+    public SequentialRankingEvaluator setMetricName(String v) { set(metricName, v); return this; }
+    /** @param v cut-off K */
+    public SequentialRankingEvaluator setK(int v) { set(k, v); return this; }
+    /** @param v full-protocol rank column */
+    public SequentialRankingEvaluator setFullRankCol(String v) { set(fullRankCol, v); return this; }
+    /** @param v sampled-protocol rank column */
+    public SequentialRankingEvaluator setSampledRankCol(String v) { set(sampledRankCol, v); return this; }
+
+    @Override
+    public double evaluate(Dataset<?> dataset) {
+        Columns.existing(dataset.schema(), $(metricName).startsWith("full") ? $(fullRankCol) : $(sampledRankCol));
+        return evaluateAll(dataset).get($(metricName) + "@" + $(k));
+    }
+
+    /**
+     * All metrics in one pass over the data, keyed like {@code full_ndcg@10}, with the users counted per protocol
+     * ({@code full_users}); protocols whose rank column is missing are left out.
+     */
+    public Map<String, Double> evaluateAll(Dataset<?> dataset) {
+        int cut = (Integer) $(k);
+        Map<String, Column> aggregates = new LinkedHashMap<>();
+        for (String protocol : new String[]{"full", "sampled"}) {
+            String column = protocol.equals("full") ? $(fullRankCol) : $(sampledRankCol);
+            if (!java.util.Arrays.asList(dataset.schema().fieldNames()).contains(column)) {
+                continue;
+            }
+            Column rank = col(column);
+            Column inTop = rank.lt(cut);
+            aggregates.put(protocol + "_ndcg@" + cut, avg(when(rank.isNull(), lit(null))
+                    .when(inTop, lit(1.0).divide(log2(rank.plus(2)))).otherwise(lit(0.0))));
+            aggregates.put(protocol + "_hr@" + cut, avg(when(rank.isNull(), lit(null))
+                    .when(inTop, lit(1.0)).otherwise(lit(0.0))));
+            aggregates.put(protocol + "_users", count(rank));
+        }
+        if (aggregates.isEmpty()) {
+            throw new IllegalArgumentException("neither rank column " + $(fullRankCol) + " nor " + $(sampledRankCol)
+                    + " exists; set targetCol on the SASRecModel to add them");
+        }
+        Row r = dataset.agg(aggregates.values().iterator().next(),
+                aggregates.values().stream().skip(1).toArray(Column[]::new)).first();
+        Map<String, Double> out = new LinkedHashMap<>();
+        int i = 0;
+        for (String name : aggregates.keySet()) {
+            out.put(name, r.isNullAt(i) ? Double.NaN : ((Number) r.get(i)).doubleValue());
+            i++;
+        }
+        return out;
+    }
+
+    @Override
+    public boolean isLargerBetter() {
+        return true;
+    }
+
+    @Override
+    public SequentialRankingEvaluator copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        return new DefaultParamsWriter(this);
+    }
+
+    /** Reader for saved evaluators. */
+    public static MLReader<SequentialRankingEvaluator> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    /** Loads an evaluator saved with {@link #write()}. */
+    public static SequentialRankingEvaluator load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sasrec.spark.evaluation;
+
+import dev.sasrec.engine.LeaveOneOutEvaluator;
+import dev.sasrec.engine.Protocol;
+import dev.sasrec.engine.RankingMetrics;
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.spark.SparkTestSession;
+import dev.sasrec.spark.recommend.SASRec;
+import dev.sasrec.spark.recommend.SASRecModel;
+import dev.sasrec.spark.sequence.LeaveOneOutSplitter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SequentialRankingEvaluatorTest {
+
+    @Test
+    void distributedMetricsMatchTheEngineAndNameTheirProtocol() {
+        SparkSession spark = SparkTestSession.get();
+        UserSequences data = SyntheticSequences.generate(300, 80, 8, 25, 0.9, 5);
+        StructType schema = new StructType().add("user", DataTypes.IntegerType)
+                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
+        List<Row> rows = new ArrayList<>();
+        for (int u = 0; u < data.numUsers(); u++) {
+            rows.add(RowFactory.create(u, java.util.Arrays.stream(data.sequences()[u]).boxed().toArray(Integer[]::new)));
+        }
+        Dataset<Row> split = new LeaveOneOutSplitter().transform(spark.createDataFrame(rows, schema));
+        SASRecModel model = new SASRec().setItemsCol("train").setHiddenUnits(16).setMaxLen(20).setMaxEpochs(3)
+                .setBatchSize(64).setLearningRate(0.005).setNumWorkers(1).fit(split);
+        Dataset<Row> ranked = model.setItemsCol("testInput").setTargetCol("testTarget").transform(split.drop("recommendations"));
+
+        Map<String, Double> all = new SequentialRankingEvaluator().evaluateAll(ranked);
+        RankingMetrics engine = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), LeaveOneOutSplit.of(data),
+                LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
+        assertEquals(engine.ndcg(), all.get("full_ndcg@10"), 1e-9);
+        assertEquals(engine.hitRate(), all.get("full_hr@10"), 1e-9);
+        assertEquals(300.0, all.get("full_users"));
+        assertEquals(300.0, all.get("sampled_users"));
+        assertTrue(all.get("sampled_ndcg@10") > 0 && all.get("sampled_ndcg@10") <= all.get("sampled_hr@10"), all.toString());
+        assertTrue(all.get("full_hr@10") > 0.3, all.toString());
+        assertEquals(all.get("sampled_ndcg@10"),
+                new SequentialRankingEvaluator().setMetricName("sampled_ndcg").evaluate(ranked), 1e-12);
+        assertEquals(all.get("sampled_hr@10"),
+                new SequentialRankingEvaluator().setMetricName("sampled_hr").evaluate(ranked), 1e-12);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SequentialRankingEvaluator().evaluate(split));
+        assertTrue(e.getMessage().contains("fullRank"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new SequentialRankingEvaluator().setMetricName("ndcg"));
+    }
+}
