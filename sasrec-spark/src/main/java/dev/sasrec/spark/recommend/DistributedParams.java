@@ -17,6 +17,8 @@ final class DistributedParams implements Serializable {
     final IntParam aggregationDepth;
     final IntParam maxPositionsPerPass;
     final Param<String> initialModel;
+    final Param<String> checkpointDir;
+    final IntParam checkpointInterval;
 
     DistributedParams(Params o) {
         numWorkers = new IntParam(o, "numWorkers",
@@ -30,6 +32,13 @@ final class DistributedParams implements Serializable {
                         + "(bounds executor memory) (>= 1); default 12800", ParamValidators.gtEq(1));
         initialModel = new Param<>(o, "initialModel",
                 "path of a saved SASRecModel to start from (warm start; same catalogue size and architecture); empty for none; default empty");
+        checkpointDir = new Param<>(o, "checkpointDir",
+                "directory (any Hadoop file system) for training checkpoints; a fit with the same configuration and data "
+                        + "resumes from the latest one; empty for none; default empty");
+        checkpointInterval = new IntParam(o, "checkpointInterval", "epochs between checkpoints (>= 1); default 10",
+                ParamValidators.gtEq(1));
+        o.setDefault(checkpointDir, "");
+        o.setDefault(checkpointInterval, 10);
         o.setDefault(numWorkers, 2);
         o.setDefault(averagingFrequency, 8);
         o.setDefault(aggregationDepth, 2);

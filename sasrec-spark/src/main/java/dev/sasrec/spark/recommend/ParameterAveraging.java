@@ -79,10 +79,11 @@ final class ParameterAveraging {
     }
 
     /**
-     * Trains {@code epochs} epochs on {@code partitioned} (sequences of at least 2 items, partitioned
-     * deterministically, cached) starting from {@code start}.
+     * Trains epochs {@code firstEpoch..epochs} on {@code partitioned} (sequences of at least 2 items, partitioned
+     * deterministically, cached) starting from {@code start}; {@code afterEpoch} sees the state after each epoch.
      */
-    State train(JavaRDD<int[]> partitioned, State start, int epochs, long sequences, Consumer<TrainingSummary.Epoch> onEpoch) {
+    State train(JavaRDD<int[]> partitioned, State start, int firstEpoch, int epochs, long sequences,
+                Consumer<TrainingSummary.Epoch> onEpoch, java.util.function.ObjIntConsumer<State> afterEpoch) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(partitioned.context());
         List<Integer> sizes = partitioned.mapPartitions(it -> {
             int n = 0;
@@ -98,7 +99,7 @@ final class ParameterAveraging {
         }
         int rounds = Math.max(1, (maxBatches + averagingFrequency - 1) / averagingFrequency);
         State state = start;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
             double lossSum = 0;
             long steps = 0;
@@ -128,6 +129,7 @@ final class ParameterAveraging {
                     sequences / seconds, seconds);
             LOG.info("{}", e);
             onEpoch.accept(e);
+            afterEpoch.accept(state, epoch);
         }
         sc.setJobDescription(null);
         return state;

@@ -152,6 +152,10 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public IntParam maxPositionsPerPass() { return distributed.maxPositionsPerPass; }
     /** @return warm-start model path, empty for none param */
     public Param<String> initialModel() { return distributed.initialModel; }
+    /** @return training checkpoint directory param */
+    public Param<String> checkpointDir() { return distributed.checkpointDir; }
+    /** @return epochs between checkpoints param */
+    public IntParam checkpointInterval() { return distributed.checkpointInterval; }
 
     /** @param v user column */
     public SASRec setUserCol(String v) { set(scoring.userCol, v); return this; }
@@ -225,6 +229,10 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public SASRec setMaxPositionsPerPass(int v) { set(distributed.maxPositionsPerPass, v); return this; }
     /** @param v warm-start model path, empty for none */
     public SASRec setInitialModel(String v) { set(distributed.initialModel, v); return this; }
+    /** @param v training checkpoint directory, empty for none */
+    public SASRec setCheckpointDir(String v) { set(distributed.checkpointDir, v); return this; }
+    /** @param v epochs between checkpoints */
+    public SASRec setCheckpointInterval(int v) { set(distributed.checkpointInterval, v); return this; }
 
     /** The engine configuration the current params describe (validated). */
     public SasRecConfig engineConfig() {
@@ -290,11 +298,29 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
             throw new IllegalArgumentException("column " + items + " has no history with at least 2 items to train on");
         }
 
-        SasRecNetwork start = initialNetwork(config, numItems);
+        ParameterAveraging.State start = ParameterAveraging.start(initialNetwork(config, numItems));
+        int firstEpoch = 1;
+        TrainingCheckpoints checkpoints = $(distributed.checkpointDir).isEmpty() ? null
+                : new TrainingCheckpoints($(distributed.checkpointDir), dataset.sparkSession().sparkContext().hadoopConfiguration());
+        if (checkpoints != null) {
+            java.util.Optional<TrainingCheckpoints.Restored> restored = checkpoints.latest(config, numItems, count);
+            if (restored.isPresent()) {
+                start = restored.get().state();
+                firstEpoch = restored.get().epoch() + 1;
+                LOG.info("resuming from the checkpoint of epoch {} in {}", restored.get().epoch(), $(distributed.checkpointDir));
+            }
+        }
+        summary.resumedAfter(firstEpoch - 1);
+        int interval = (Integer) $(distributed.checkpointInterval);
+        int epochs = (Integer) $(engine.maxEpochs);
         ParameterAveraging averaging = new ParameterAveraging(config, numItems, (Integer) $(distributed.averagingFrequency),
                 (Integer) $(distributed.aggregationDepth), (Integer) $(distributed.maxPositionsPerPass));
-        ParameterAveraging.State end = averaging.train(trainable, ParameterAveraging.start(start),
-                (Integer) $(engine.maxEpochs), count, summary::addEpoch);
+        ParameterAveraging.State end = averaging.train(trainable, start, firstEpoch, epochs, count, summary::addEpoch,
+                (state, epoch) -> {
+                    if (checkpoints != null && (epoch % interval == 0 || epoch == epochs)) {
+                        checkpoints.save(state, epoch, config, numItems, count);
+                    }
+                });
         trainable.unpersist(false);
         LOG.info("{}", summary);
 

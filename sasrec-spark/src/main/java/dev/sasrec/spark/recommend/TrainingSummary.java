@@ -30,6 +30,7 @@ public final class TrainingSummary implements Serializable {
     private long trainedSequences;
     private int numItems;
     private int numWorkers;
+    private int resumedAfter;
 
     void addEpoch(Epoch e) {
         epochs.add(e);
@@ -39,6 +40,15 @@ public final class TrainingSummary implements Serializable {
         if (count > 0) {
             droppedRows.merge(reason, count, Long::sum);
         }
+    }
+
+    void resumedAfter(int epoch) {
+        this.resumedAfter = epoch;
+    }
+
+    /** The epoch of the checkpoint training resumed from, 0 when it started afresh. */
+    public int resumedAfterEpoch() {
+        return resumedAfter;
     }
 
     void sizes(long trainedSequences, int numItems, int numWorkers) {

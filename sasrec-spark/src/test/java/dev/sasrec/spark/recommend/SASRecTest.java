@@ -91,6 +91,26 @@ class SASRecTest {
     }
 
     @Test
+    void resumesFromTheLatestCheckpointToTheSameModel(@TempDir Path dir) {
+        Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
+        String checkpoints = dir.resolve("checkpoints").toString();
+        small().setMaxEpochs(2).setCheckpointDir(checkpoints).setCheckpointInterval(1).fit(train);
+        assertTrue(dir.resolve("checkpoints/epoch-000001/network.sasrec").toFile().isFile());
+        assertTrue(dir.resolve("checkpoints/epoch-000002/state.bin").toFile().isFile());
+
+        SASRecModel resumed = small().setMaxEpochs(3).setCheckpointDir(checkpoints).fit(train);
+        TrainingSummary s = resumed.summary().orElseThrow();
+        assertEquals(2, s.resumedAfterEpoch());
+        assertEquals(1, s.epochs().size());
+        assertEquals(3, s.epochs().get(0).epoch());
+        float[] straight = small().setMaxEpochs(3).fit(train).network().parameters().data().asFloat();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(straight, resumed.network().parameters().data().asFloat());
+
+        SASRecModel other = small().setMaxEpochs(1).setHiddenUnits(16).setCheckpointDir(checkpoints).fit(train);
+        assertEquals(0, other.summary().orElseThrow().resumedAfterEpoch(), "checkpoints of another configuration were used");
+    }
+
+    @Test
     void pipelineFromRawLogRecommendsRawIdsAndSavesAndLoads(@TempDir Path dir) throws Exception {
         StructType log = new StructType().add("user", DataTypes.StringType).add("item", DataTypes.StringType)
                 .add("timestamp", DataTypes.LongType);

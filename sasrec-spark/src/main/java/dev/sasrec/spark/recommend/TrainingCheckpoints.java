@@ -1,0 +1,117 @@
+package dev.sasrec.spark.recommend;
+
+import dev.sasrec.engine.Checkpoint;
+import dev.sasrec.engine.SasRecConfig;
+import dev.sasrec.engine.SasRecNetwork;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Training checkpoints in a directory of any Hadoop file system: {@code epoch-000010/} holds the network
+ * ({@code network.sasrec}, the engine's checkpoint format) and {@code state.bin} (format version, epoch,
+ * optimiser step, number of training sequences, Adam state). Each is written under a temporary name and renamed,
+ * so a crash never leaves a half-written checkpoint behind a valid name.
+ */
+final class TrainingCheckpoints {
+
+    private static final int VERSION = 1;
+
+    /** A checkpoint read back: the averaging state and the number of epochs it completed. */
+    record Restored(ParameterAveraging.State state, int epoch) { }
+
+    private final Path dir;
+    private final FileSystem fs;
+
+    TrainingCheckpoints(String dir, Configuration hadoop) {
+        this.dir = new Path(dir);
+        try {
+            this.fs = this.dir.getFileSystem(hadoop);
+        } catch (IOException e) {
+            throw new UncheckedIOException("checkpointDir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    void save(ParameterAveraging.State state, int epoch, SasRecConfig config, int numItems, long sequences) {
+        String name = String.format(Locale.ROOT, "epoch-%06d", epoch);
+        Path tmp = new Path(dir, "_" + name + ".tmp");
+        try {
+            fs.delete(tmp, true);
+            try (FSDataOutputStream out = fs.create(new Path(tmp, "network.sasrec"), true)) {
+                Checkpoint.write(new SasRecNetwork(config, numItems, Nd4j.createFromArray(state.params())), out);
+            }
+            try (DataOutputStream out = new DataOutputStream(fs.create(new Path(tmp, "state.bin"), true))) {
+                out.writeInt(VERSION);
+                out.writeInt(epoch);
+                out.writeInt(state.iteration());
+                out.writeLong(sequences);
+                out.writeInt(state.adam().length);
+                for (float v : state.adam()) {
+                    out.writeFloat(v);
+                }
+            }
+            Path target = new Path(dir, name);
+            fs.delete(target, true);
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("cannot rename " + tmp + " to " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write training checkpoint to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The latest checkpoint written for the same configuration, catalogue and number of training sequences, if any;
+     * checkpoints of other runs are ignored.
+     */
+    Optional<Restored> latest(SasRecConfig config, int numItems, long sequences) {
+        try {
+            if (!fs.exists(dir)) {
+                return Optional.empty();
+            }
+            FileStatus[] entries = fs.listStatus(dir, p -> p.getName().startsWith("epoch-"));
+            java.util.Arrays.sort(entries, (a, b) -> b.getPath().getName().compareTo(a.getPath().getName()));
+            for (FileStatus e : entries) {
+                SasRecNetwork network;
+                try (FSDataInputStream in = fs.open(new Path(e.getPath(), "network.sasrec"))) {
+                    network = Checkpoint.read(in, e.getPath() + "/network.sasrec");
+                }
+                if (!network.config().equals(config) || network.numItems() != numItems) {
+                    continue;
+                }
+                try (DataInputStream in = new DataInputStream(fs.open(new Path(e.getPath(), "state.bin")))) {
+                    int version = in.readInt();
+                    if (version != VERSION) {
+                        throw new IOException(e.getPath() + "/state.bin has version " + version + ", expected " + VERSION);
+                    }
+                    int epoch = in.readInt();
+                    int iteration = in.readInt();
+                    long seqs = in.readLong();
+                    if (seqs != sequences) {
+                        continue;
+                    }
+                    float[] adam = new float[in.readInt()];
+                    for (int i = 0; i < adam.length; i++) {
+                        adam[i] = in.readFloat();
+                    }
+                    float[] params = network.parameters().data().asFloat();
+                    return Optional.of(new Restored(new ParameterAveraging.State(params, adam, iteration), epoch));
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read training checkpoints from " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
