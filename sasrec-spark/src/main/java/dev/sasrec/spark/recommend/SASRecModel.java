@@ -75,6 +75,14 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
         this.summary = summary;
     }
 
+    /**
+     * A model around a network trained elsewhere (for example by the engine's own trainer), with no kept histories
+     * or summary; {@code vocabulary} decodes indices to raw ids and may be null.
+     */
+    public static SASRecModel fromNetwork(SasRecNetwork network, ItemVocabulary vocabulary) {
+        return new SASRecModel(org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID("sasrec"), network, vocabulary, null, null);
+    }
+
     @Override
     public String uid() {
         return uid;

@@ -1,0 +1,48 @@
+package dev.sasrec.spark.tools;
+
+import dev.sasrec.engine.SasRecConfig;
+import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.spark.recommend.SASRecModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Locale;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+/**
+ * Top-10 scoring at scale: a generated model (d = 50, n = 200, random weights: scoring cost does not depend on
+ * them) over {@code --items} items scores {@code --users} generated users (histories of 1 to {@code --max-history}
+ * items) with their history excluded. Ends with one JSON line: {@code users}, {@code items},
+ * {@code users_per_second}, {@code peak_rss_mb} (this JVM, which is the executor in local mode).
+ */
+public final class ScoreScaleBenchmark {
+
+    private ScoreScaleBenchmark() {
+    }
+
+    /** Entry point; see {@code bench/score-scale.sh}. */
+    public static void main(String[] argv) {
+        BenchArgs a = new BenchArgs(argv, Set.of("users", "items", "max-history", "master", "partitions"));
+        long users = a.getLong("users", 1_000_000L);
+        int items = a.getInt("items", 100_000);
+        int maxHistory = a.getInt("max-history", 50);
+        SparkSession spark = SparkSession.builder().master(a.get("master", "local[2]")).appName("sasrec-score-scale")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        SASRecModel model = SASRecModel.fromNetwork(SasRecNetwork.initialise(SasRecConfig.builder().build(), items), null)
+                .setItemsCol("history").setK(10).setExcludeSeen(true);
+        Dataset<Row> histories = spark.range(0, users, 1, a.getInt("partitions", 8)).select(col("id").as("user"),
+                expr("transform(sequence(1, 1 + cast(pmod(xxhash64(id), " + maxHistory + ") as int)), "
+                        + "i -> cast(pmod(xxhash64(id, i), " + items + ") as int) + 1)").as("history"));
+        long t0 = System.nanoTime();
+        model.transform(histories).write().format("noop").mode("overwrite").save();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "scored %d users over %d items in %.1f s%n", users, items, seconds);
+        System.out.printf(Locale.ROOT, "{\"users\": %d, \"items\": %d, \"users_per_second\": %.0f, \"peak_rss_mb\": %d}%n",
+                users, items, users / seconds, BenchArgs.peakRssMb());
+        spark.stop();
+    }
+}

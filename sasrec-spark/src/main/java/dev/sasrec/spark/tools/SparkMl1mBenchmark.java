@@ -1,0 +1,93 @@
+package dev.sasrec.spark.tools;
+
+import dev.sasrec.engine.EpochReport;
+import dev.sasrec.engine.FitOptions;
+import dev.sasrec.engine.LeaveOneOutEvaluator;
+import dev.sasrec.engine.NativeThreads;
+import dev.sasrec.engine.Protocol;
+import dev.sasrec.engine.RankingMetrics;
+import dev.sasrec.engine.SasRecTrainer;
+import dev.sasrec.engine.TrainingSet;
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.spark.evaluation.SequentialRankingEvaluator;
+import dev.sasrec.spark.recommend.SASRec;
+import dev.sasrec.spark.recommend.SASRecModel;
+import dev.sasrec.spark.recommend.TrainingSummary;
+import dev.sasrec.spark.sequence.LeaveOneOutSplitter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * SASRec through Spark ({@code local[2]}, 2 workers, parameter averaging) against the engine alone on the same
+ * MovieLens-1M split and epochs. Ends with one JSON line: {@code seconds_per_epoch}, {@code engine_seconds_per_epoch},
+ * {@code sampled_ndcg10}, {@code full_ndcg10} (Spark, test split) and the engine's two NDCG@10 for comparison.
+ */
+public final class SparkMl1mBenchmark {
+
+    private SparkMl1mBenchmark() {
+    }
+
+    /** Entry point; see {@code bench/spark-ml1m.sh}. */
+    public static void main(String[] argv) throws Exception {
+        BenchArgs a = new BenchArgs(argv, Set.of("data", "epochs", "workers", "averaging-frequency", "master", "loss"));
+        int epochs = a.getInt("epochs", 20);
+        UserSequences data = UserSequences.read(Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt")));
+        SparkSession spark = SparkSession.builder().master(a.get("master", "local[2]")).appName("sasrec-spark-ml1m")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        StructType schema = new StructType().add("user", DataTypes.IntegerType)
+                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
+        List<Row> rows = new ArrayList<>();
+        for (int u = 0; u < data.numUsers(); u++) {
+            rows.add(RowFactory.create(u, Arrays.stream(data.sequences()[u]).boxed().toArray(Integer[]::new)));
+        }
+        Dataset<Row> split = new LeaveOneOutSplitter().transform(spark.createDataFrame(rows, schema)).cache();
+
+        SASRec estimator = new SASRec().setItemsCol("train").setMaxEpochs(epochs).setLoss(a.get("loss", "bce"))
+                .setNumWorkers(a.getInt("workers", 2)).setAveragingFrequency(a.getInt("averaging-frequency", 8));
+        SASRecModel model = estimator.fit(split);
+        TrainingSummary summary = model.summary().orElseThrow();
+        summary.epochs().forEach(e -> System.out.println("spark " + e));
+        Dataset<Row> ranked = model.setItemsCol("testInput").setTargetCol("testTarget").transform(split.drop("recommendations"));
+        Map<String, Double> spark10 = new SequentialRankingEvaluator().evaluateAll(ranked);
+        System.out.println("spark test metrics: " + spark10);
+        double sparkEpoch = median(summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::seconds).toArray());
+        spark.stop();
+
+        NativeThreads.set(2);
+        LeaveOneOutSplit engineSplit = LeaveOneOutSplit.of(data);
+        SasRecTrainer trainer = new SasRecTrainer(estimator.engineConfig(), data.numItems());
+        List<EpochReport> reports = trainer.fit(TrainingSet.of(engineSplit), new FitOptions(epochs, 0, 0),
+                r -> System.out.println("engine " + r.progressLine(epochs)), null);
+        double engineEpoch = median(reports.stream().mapToDouble(EpochReport::seconds).toArray());
+        RankingMetrics sampled = LeaveOneOutEvaluator.evaluate(trainer.network().newScorer(), engineSplit,
+                LeaveOneOutEvaluator.Split.TEST, Protocol.SAMPLED_100, 10, 10_000, 1);
+        RankingMetrics full = LeaveOneOutEvaluator.evaluate(trainer.network().newScorer(), engineSplit,
+                LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
+        System.out.println("engine " + sampled + " | " + full);
+        System.out.printf(Locale.ROOT, "{\"seconds_per_epoch\": %.2f, \"engine_seconds_per_epoch\": %.2f, "
+                        + "\"sampled_ndcg10\": %.4f, \"full_ndcg10\": %.4f, \"engine_sampled_ndcg10\": %.4f, "
+                        + "\"engine_full_ndcg10\": %.4f, \"epochs\": %d}%n",
+                sparkEpoch, engineEpoch, spark10.get("sampled_ndcg@10"), spark10.get("full_ndcg@10"),
+                sampled.ndcg(), full.ndcg(), epochs);
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
