@@ -2,6 +2,7 @@ package dev.sasrec.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +14,9 @@ import java.util.Map;
  * is scored from their history alone. Not thread-safe: one per thread.
  */
 public final class Scorer {
+
+    /** Items scored at a time in {@link #recommend}. */
+    static final int ITEM_BLOCK = 8192;
 
     private final SasRecNetwork network;
     private final SasRecGraph lastPosition;
@@ -104,7 +108,9 @@ public final class Scorer {
     }
 
     /**
-     * The top {@code k} items for each history, best first.
+     * The top {@code k} items for each history, best first. Scores are computed a block of
+     * {@link #ITEM_BLOCK} items at a time and fed to one bounded heap per history, so a batch never holds all of
+     * its scores at once.
      *
      * @param excludeSeen leave out the items of the history itself
      */
@@ -112,14 +118,40 @@ public final class Scorer {
         if (k < 1) {
             throw new IllegalArgumentException("k: invalid value " + k + ", expected an integer >= 1");
         }
-        INDArray scores = scores(histories);
-        int cols = (int) scores.size(1);
-        float[] all = scores.data().asFloat();
+        INDArray users = userVectors(histories);
+        int n = network.numItems();
+        TopK.Heap[] heaps = new TopK.Heap[histories.length];
+        for (int b = 0; b < heaps.length; b++) {
+            heaps[b] = new TopK.Heap(Math.min(k, n));
+        }
+        for (int from = 1; from <= n; from += ITEM_BLOCK) {
+            int to = Math.min(n + 1, from + ITEM_BLOCK);
+            int width = to - from;
+            float[] block = users.mmul(itemTableT.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to))).data().asFloat();
+            for (int b = 0; b < histories.length; b++) {
+                int base = b * width;
+                if (excludeSeen) {
+                    for (int item : histories[b]) {
+                        if (item >= from && item < to) {
+                            block[base + item - from] = Float.NaN;
+                        }
+                    }
+                }
+                TopK.Heap heap = heaps[b];
+                float threshold = heap.threshold();
+                for (int j = 0; j < width; j++) {
+                    float s = block[base + j];
+                    if (s >= threshold) {
+                        heap.offer(from + j, s);
+                        threshold = heap.threshold();
+                    }
+                }
+            }
+        }
         int[][] items = new int[histories.length][];
         float[][] values = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
-            int[] seen = excludeSeen ? sortedDistinct(histories[b]) : new int[0];
-            TopK.Selection sel = TopK.select(all, b * cols, cols, k, seen);
+            TopK.Selection sel = heaps[b].result();
             items[b] = sel.items();
             values[b] = sel.scores();
         }

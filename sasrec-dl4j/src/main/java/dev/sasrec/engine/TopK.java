@@ -18,35 +18,62 @@ public record TopK(int[][] items, float[][] scores) {
      * is never chosen) with a bounded min-heap, skipping ids in {@code excludedSorted}. Ties go to the smaller id.
      */
     static Selection select(float[] row, int from, int len, int k, int[] excludedSorted) {
-        int cap = Math.min(k, len - 1);
-        int[] heapItem = new int[Math.max(cap, 0)];
-        float[] heapScore = new float[Math.max(cap, 0)];
-        int size = 0;
+        Heap heap = new Heap(Math.min(k, len - 1));
         for (int item = 1; item < len; item++) {
-            float s = row[from + item];
-            if (Float.isNaN(s) || (excludedSorted.length > 0 && Arrays.binarySearch(excludedSorted, item) >= 0)) {
-                continue;
+            if (excludedSorted.length == 0 || Arrays.binarySearch(excludedSorted, item) < 0) {
+                heap.offer(item, row[from + item]);
+            }
+        }
+        return heap.result();
+    }
+
+    /** The k best (item, score) pairs offered so far; NaN scores are ignored, ties go to the smaller id. */
+    static final class Heap {
+        private final int cap;
+        private final int[] items;
+        private final float[] scores;
+        private int size;
+
+        Heap(int k) {
+            this.cap = Math.max(k, 0);
+            this.items = new int[cap];
+            this.scores = new float[cap];
+        }
+
+        /** Lowest score that still enters the heap once it is full. */
+        float threshold() {
+            return size < cap ? Float.NEGATIVE_INFINITY : scores[0];
+        }
+
+        void offer(int item, float score) {
+            if (Float.isNaN(score) || cap == 0) {
+                return;
             }
             if (size < cap) {
-                heapItem[size] = item;
-                heapScore[size] = s;
-                siftUp(heapItem, heapScore, size++);
-            } else if (cap > 0 && worse(heapScore[0], heapItem[0], s, item)) {
-                heapItem[0] = item;
-                heapScore[0] = s;
-                siftDown(heapItem, heapScore, size);
+                items[size] = item;
+                scores[size] = score;
+                siftUp(items, scores, size++);
+            } else if (worse(scores[0], items[0], score, item)) {
+                items[0] = item;
+                scores[0] = score;
+                siftDown(items, scores, size);
             }
         }
-        int[] items = new int[size];
-        float[] scores = new float[size];
-        for (int i = size - 1; i >= 0; i--) {
-            items[i] = heapItem[0];
-            scores[i] = heapScore[0];
-            heapItem[0] = heapItem[i];
-            heapScore[0] = heapScore[i];
-            siftDown(heapItem, heapScore, i);
+
+        /** The selection, best first; empties the heap. */
+        Selection result() {
+            int[] outItems = new int[size];
+            float[] outScores = new float[size];
+            for (int i = size - 1; i >= 0; i--) {
+                outItems[i] = items[0];
+                outScores[i] = scores[0];
+                items[0] = items[i];
+                scores[0] = scores[i];
+                siftDown(items, scores, i);
+            }
+            size = 0;
+            return new Selection(outItems, outScores);
         }
-        return new Selection(items, scores);
     }
 
     /** True when (aScore, aItem) ranks below (bScore, bItem). */

@@ -40,7 +40,7 @@ final class ScoringParams implements Serializable {
         k = new IntParam(o, "k", "number of recommendations per user (>= 1); default 10", ParamValidators.gtEq(1));
         excludeSeen = new BooleanParam(o, "excludeSeen", "leave the user's history out of the recommendations; default true");
         coldStartStrategy = new Param<>(o, "coldStartStrategy",
-                "users with no usable history: drop (no output row) or popular (the most frequent items); default drop",
+                "users with no usable history: drop (no output row) or popular (the most frequent items, with NaN scores); default drop",
                 ParamValidators.inArray(new String[]{"drop", "popular"}));
         predictionCol = new Param<>(o, "predictionCol",
                 "optional output column for RankingEvaluator: the top k item indices as array<double>; empty for none; default empty");
