@@ -191,7 +191,8 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
                                     coalesce(col("__raw").cast("string"), lit("null")),
                                     lit(", expected a timestamp or a number of " + $(timeUnit)))),
                     lit("; set handleInvalid=skip to drop such events"));
-            events = events.withColumn("__check", when(invalid, raise_error(message)).otherwise(lit(0)));
+            // A filter predicate is always evaluated; an unused column with the check could be pruned away.
+            events = events.filter(when(invalid, raise_error(message).cast("boolean")).otherwise(lit(true)));
         }
 
         List<Column> keys = new ArrayList<>();
