@@ -91,6 +91,22 @@ class SASRecTest {
     }
 
     @Test
+    void warmStartContinuesFromASavedModel(@TempDir Path dir) throws Exception {
+        Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
+        SASRecModel first = small().setMaxEpochs(2).fit(train);
+        String path = dir.resolve("previous").toString();
+        first.write().save(path);
+        SASRecModel warm = small().setMaxEpochs(1).setInitialModel(path).fit(train);
+        SASRecModel cold = small().setMaxEpochs(1).fit(train);
+        double warmLoss = warm.summary().orElseThrow().epochs().get(0).loss();
+        double coldLoss = cold.summary().orElseThrow().epochs().get(0).loss();
+        assertTrue(warmLoss < coldLoss, "warm start loss " + warmLoss + " not below cold start " + coldLoss);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> small().setMaxEpochs(1).setHiddenUnits(16).setInitialModel(path).fit(train));
+        assertTrue(e.getMessage().contains("architecture"), e.getMessage());
+    }
+
+    @Test
     void resumesFromTheLatestCheckpointToTheSameModel(@TempDir Path dir) {
         Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
         String checkpoints = dir.resolve("checkpoints").toString();
