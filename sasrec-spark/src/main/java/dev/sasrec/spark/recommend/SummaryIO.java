@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * A {@link TrainingSummary} as one small Parquet table: kind {@code epoch} rows (epoch, loss, sequences per
- * second, seconds), kind {@code dropped} rows (reason, count) and one kind {@code sizes} row.
+ * second, seconds), kind {@code dropped} rows (reason, count), one kind {@code sizes} row (workers in
+ * {@code epoch}, items in {@code reason}, sequences in {@code count}) and one kind {@code resumed} row (the
+ * checkpoint epoch training resumed after, in {@code epoch}).
  */
 final class SummaryIO {
 
@@ -34,6 +36,7 @@ final class SummaryIO {
         }
         s.droppedRows().forEach((reason, count) -> rows.add(RowFactory.create("dropped", null, null, null, null, reason, count)));
         rows.add(RowFactory.create("sizes", s.numWorkers(), null, null, null, Integer.toString(s.numItems()), s.trainedSequences()));
+        rows.add(RowFactory.create("resumed", s.resumedAfterEpoch(), null, null, null, null, null));
         spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(path);
     }
 
@@ -45,6 +48,7 @@ final class SummaryIO {
                 case "epoch" -> s.addEpoch(new TrainingSummary.Epoch(r.getInt(1), r.getDouble(2), r.getDouble(3), r.getDouble(4)));
                 case "dropped" -> s.dropped(r.getString(5), r.getLong(6));
                 case "sizes" -> s.sizes(r.getLong(6), Integer.parseInt(r.getString(5)), r.getInt(1));
+                case "resumed" -> s.resumedAfter(r.getInt(1));
                 default -> throw new IllegalStateException(path + ": unknown summary row kind " + r.getString(0));
             }
         }

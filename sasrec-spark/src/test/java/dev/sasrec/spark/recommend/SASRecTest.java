@@ -107,7 +107,7 @@ class SASRecTest {
     }
 
     @Test
-    void resumesFromTheLatestCheckpointToTheSameModel(@TempDir Path dir) {
+    void resumesFromTheLatestCheckpointToTheSameModel(@TempDir Path dir) throws Exception {
         Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
         String checkpoints = dir.resolve("checkpoints").toString();
         small().setMaxEpochs(2).setCheckpointDir(checkpoints).setCheckpointInterval(1).fit(train);
@@ -121,6 +121,14 @@ class SASRecTest {
         assertEquals(3, s.epochs().get(0).epoch());
         float[] straight = small().setMaxEpochs(3).fit(train).network().parameters().data().asFloat();
         org.junit.jupiter.api.Assertions.assertArrayEquals(straight, resumed.network().parameters().data().asFloat());
+
+        String saved = dir.resolve("resumed-model").toString();
+        resumed.write().save(saved);
+        TrainingSummary back = SASRecModel.load(saved).summary().orElseThrow();
+        assertEquals(2, back.resumedAfterEpoch());
+        assertEquals(s.epochs(), back.epochs());
+        assertEquals(s.droppedRows(), back.droppedRows());
+        assertEquals(s.trainedSequences(), back.trainedSequences());
 
         SASRecModel other = small().setMaxEpochs(1).setHiddenUnits(16).setCheckpointDir(checkpoints).fit(train);
         assertEquals(0, other.summary().orElseThrow().resumedAfterEpoch(), "checkpoints of another configuration were used");
