@@ -14,7 +14,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -22,7 +21,6 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 
@@ -198,13 +196,7 @@ public final class ItemIndexerModel extends Model<ItemIndexerModel> implements I
         @Override
         public void saveImpl(String path) {
             DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-            List<Row> rows = new ArrayList<>(model.labels.length);
-            for (int i = 0; i < model.labels.length; i++) {
-                rows.add(RowFactory.create(i + 1, model.itemOf(i + 1)));
-            }
-            StructType schema = new StructType().add("index", DataTypes.IntegerType, false)
-                    .add("item", model.ids.sparkType(), false);
-            sparkSession().createDataFrame(rows, schema).coalesce(1).write().parquet(path + "/data");
+            model.vocabulary().write(sparkSession(), path + "/data");
         }
     }
 
@@ -213,18 +205,9 @@ public final class ItemIndexerModel extends Model<ItemIndexerModel> implements I
         public ItemIndexerModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
                     ItemIndexerModel.class.getName());
-            Dataset<Row> data = sparkSession().read().parquet(path + "/data");
-            ItemIds ids = ItemIds.of(data.schema().apply("item").dataType(), path + "/data item");
-            List<Row> rows = data.orderBy("index").collectAsList();
-            String[] labels = new String[rows.size()];
-            for (int i = 0; i < labels.length; i++) {
-                Row r = rows.get(i);
-                if (r.getInt(0) != i + 1) {
-                    throw new IllegalStateException(path + "/data is corrupt: index " + r.getInt(0) + " where " + (i + 1) + " was expected");
-                }
-                labels[i] = ItemIds.key(r.get(1));
-            }
-            ItemIndexerModel model = new ItemIndexerModel(metadata.uid(), labels, ids);
+            ItemVocabulary vocabulary = ItemVocabulary.read(sparkSession(), path + "/data");
+            ItemIndexerModel model = new ItemIndexerModel(metadata.uid(), vocabulary.labels(),
+                    ItemIds.of(vocabulary.type(), path + "/data item"));
             metadata.getAndSetParams(model, scala.Option.empty());
             return model;
         }

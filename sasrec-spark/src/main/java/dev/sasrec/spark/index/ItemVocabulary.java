@@ -1,11 +1,18 @@
 package dev.sasrec.spark.index;
 
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,6 +49,35 @@ public record ItemVocabulary(String[] labels, DataType type) implements java.io.
     /** Number of items N. */
     public int size() {
         return labels.length;
+    }
+
+    /** Saves the vocabulary as Parquet at {@code path}: {@code index} (int) and {@code item} (string or long). */
+    public void write(SparkSession spark, String path) {
+        List<Row> rows = new ArrayList<>(labels.length);
+        for (int i = 1; i <= labels.length; i++) {
+            rows.add(RowFactory.create(i, itemOf(i)));
+        }
+        StructType schema = new StructType().add("index", DataTypes.IntegerType, false).add("item", type, false);
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(path);
+    }
+
+    /** Reads a vocabulary saved with {@link #write}; the item column's type gives the raw id type. */
+    public static ItemVocabulary read(SparkSession spark, String path) {
+        Dataset<Row> data = spark.read().parquet(path);
+        DataType type = data.schema().apply("item").dataType();
+        if (!type.equals(DataTypes.LongType) && !type.equals(DataTypes.StringType)) {
+            throw new IllegalStateException(path + ": item column of type " + type.simpleString() + ", expected string or long");
+        }
+        List<Row> rows = data.orderBy("index").collectAsList();
+        String[] labels = new String[rows.size()];
+        for (int i = 0; i < labels.length; i++) {
+            Row r = rows.get(i);
+            if (r.getInt(0) != i + 1) {
+                throw new IllegalStateException(path + " is corrupt: index " + r.getInt(0) + " where " + (i + 1) + " was expected");
+            }
+            labels[i] = r.get(1).toString();
+        }
+        return new ItemVocabulary(labels, type);
     }
 
     /** The raw id of index 1..N as a String or Long. */

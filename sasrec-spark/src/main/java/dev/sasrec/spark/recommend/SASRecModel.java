@@ -23,7 +23,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -34,9 +33,7 @@ import org.apache.spark.sql.types.StructType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -288,13 +285,7 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
                 throw new UncheckedIOException("cannot write SASRec model to " + path, e);
             }
             if (model.vocabulary != null) {
-                List<Row> rows = new ArrayList<>();
-                for (int i = 1; i <= model.vocabulary.size(); i++) {
-                    rows.add(RowFactory.create(i, model.vocabulary.itemOf(i)));
-                }
-                StructType schema = new StructType().add("index", DataTypes.IntegerType, false)
-                        .add("item", model.vocabulary.type(), false);
-                spark.createDataFrame(rows, schema).coalesce(1).write().parquet(path + "/vocabulary");
+                model.vocabulary.write(spark, path + "/vocabulary");
             }
             if (model.histories != null) {
                 model.histories.write().parquet(path + "/histories");
@@ -333,16 +324,7 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read SASRec model from " + path + ": " + e.getMessage(), e);
             }
-            ItemVocabulary vocabulary = null;
-            if (hasVocabulary) {
-                Dataset<Row> v = spark.read().parquet(path + "/vocabulary");
-                List<Row> rows = v.orderBy("index").collectAsList();
-                String[] labels = new String[rows.size()];
-                for (int i = 0; i < labels.length; i++) {
-                    labels[i] = rows.get(i).get(1).toString();
-                }
-                vocabulary = new ItemVocabulary(labels, v.schema().apply("item").dataType());
-            }
+            ItemVocabulary vocabulary = hasVocabulary ? ItemVocabulary.read(spark, path + "/vocabulary") : null;
             Dataset<Row> histories = hasHistories ? spark.read().parquet(path + "/histories") : null;
             TrainingSummary summary = hasSummary ? SummaryIO.read(spark, path + "/summary") : null;
             SASRecModel model = new SASRecModel(metadata.uid(), network, vocabulary, histories, summary);
