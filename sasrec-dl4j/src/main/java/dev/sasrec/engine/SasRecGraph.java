@@ -89,12 +89,10 @@ final class SasRecGraph {
     }
 
     private final SameDiff sd;
-    private final boolean training;
     private final List<String> variables;
 
-    private SasRecGraph(SameDiff sd, boolean training, List<String> variables) {
+    private SasRecGraph(SameDiff sd, List<String> variables) {
         this.sd = sd;
-        this.training = training;
         this.variables = Collections.unmodifiableList(variables);
     }
 
@@ -173,7 +171,7 @@ final class SasRecGraph {
         if (training) {
             buildLoss(sd, config, out, d);
         }
-        return new SasRecGraph(sd, training, vars);
+        return new SasRecGraph(sd, vars);
     }
 
     /**
@@ -288,10 +286,6 @@ final class SasRecGraph {
 
     SameDiff sameDiff() {
         return sd;
-    }
-
-    boolean training() {
-        return training;
     }
 
     /** Names of the graph's trainable variables (every parameter except the item embedding). */

@@ -5,18 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resident memory of this process (Java heap plus native memory), read from {@code /proc/self/status}. */
-final class PeakMemory {
+public final class PeakMemory {
 
     private PeakMemory() {
     }
 
     /** Peak resident set size in MB (VmHWM), or -1 where /proc is not available. */
-    static long peakRssMb() {
+    public static long peakRssMb() {
         return read("VmHWM:");
     }
 
     /** Current resident set size in MB (VmRSS), or -1 where /proc is not available. */
-    static long currentRssMb() {
+    public static long currentRssMb() {
         return read("VmRSS:");
     }
 

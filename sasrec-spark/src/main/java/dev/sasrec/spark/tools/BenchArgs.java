@@ -38,17 +38,4 @@ final class BenchArgs {
             throw new IllegalArgumentException("--" + key + ": '" + get(key, "") + "' is not an integer");
         }
     }
-
-    static long peakRssMb() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
-    }
 }
