@@ -50,10 +50,12 @@ final class SasRecGraph {
     static final String NEGATIVE_TABLE = "negative_table";
     /** Large negative where a sampled negative equals the target: [B*m, K]. */
     static final String HIT_BIAS = "hit_bias";
-    /** The whole item embedding for the full softmax: [N+1, d]. */
-    static final String ITEM_TABLE = "item_table";
-    /** Large negative on the padding column of the full softmax: [1, N+1]. */
-    static final String ITEM_BIAS = "item_bias";
+    /**
+     * Gradient of the loss with respect to {@link #OUTPUT}, computed outside the graph by {@link SoftmaxHead}: [B, m,
+     * d]. The full-softmax graph's loss is the surrogate sum(OUTPUT * OUTPUT_GRAD), whose gradients are the true
+     * ones.
+     */
+    static final String OUTPUT_GRAD = "output_grad";
     /** One-hot selection of the last position: [1, m, 1]. Last-position graphs only. */
     static final String LAST_SELECT = "last_select";
     /** Attention bias of the last query (padding keys masked): [B, 1, m]. Last-position graphs only. */
@@ -80,7 +82,7 @@ final class SasRecGraph {
 
     /** What a graph computes. */
     enum Mode {
-        /** Encoder with dropout, plus the loss. */
+        /** Encoder with dropout, plus the loss (for the full softmax, its surrogate: see {@link #OUTPUT_GRAD}). */
         TRAIN,
         /** Encoder output at every position, no dropout. */
         ALL_POSITIONS,
@@ -212,6 +214,11 @@ final class SasRecGraph {
     }
 
     private static void buildLoss(SameDiff sd, SasRecConfig config, SDVariable out, int d) {
+        if (config.loss() == Loss.CE) {
+            SDVariable surrogate = out.mul(sd.placeHolder(OUTPUT_GRAD, DataType.FLOAT, -1, -1, d)).sum();
+            sd.identity(LOSS, surrogate).markAsLoss();
+            return;
+        }
         SDVariable lossMask = sd.placeHolder(LOSS_MASK, DataType.FLOAT, -1, -1);
         SDVariable target = sd.placeHolder(TARGET_EMB, DataType.FLOAT, -1, -1, d);
         SDVariable positive = out.mul(target).sum(2);                       // [B, m]
@@ -228,12 +235,6 @@ final class SasRecGraph {
                         .add(sd.placeHolder(HIT_BIAS, DataType.FLOAT, -1, -1));
                 perPosition = logSumExp(sd, sd.concat(1, pos, neg)).sub(pos.reshape(-1));
                 perPosition = perPosition.reshape(sd.shape(positive));
-            }
-            case CE -> {
-                SDVariable flat = out.reshape(-1, d);
-                SDVariable logits = sd.mmul(flat, sd.placeHolder(ITEM_TABLE, DataType.FLOAT, -1, d), false, true, false)
-                        .add(sd.placeHolder(ITEM_BIAS, DataType.FLOAT, 1, -1));
-                perPosition = logSumExp(sd, logits).sub(positive.reshape(-1)).reshape(sd.shape(positive));
             }
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
         }

@@ -38,11 +38,10 @@ final class TrainingStep {
         reseed(samplerSeed);
         List<String> names = new ArrayList<>(graph.variables());
         names.add(SasRecGraph.IN_EMB);
-        names.add(SasRecGraph.TARGET_EMB);
         switch (config.loss()) {
-            case BCE -> names.add(SasRecGraph.NEGATIVE_EMB);
-            case SAMPLED -> names.add(SasRecGraph.NEGATIVE_TABLE);
-            case CE -> names.add(SasRecGraph.ITEM_TABLE);
+            case BCE -> names.addAll(List.of(SasRecGraph.TARGET_EMB, SasRecGraph.NEGATIVE_EMB));
+            case SAMPLED -> names.addAll(List.of(SasRecGraph.TARGET_EMB, SasRecGraph.NEGATIVE_TABLE));
+            case CE -> { }
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
         }
         this.gradientNames = names;
@@ -62,11 +61,44 @@ final class TrainingStep {
         Prepared p = prepare(params, sequences, seen);
         graph.loadParameters(layout, params);
         ClosingMemoryManager.install(graph.sameDiff());
-        OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(p.placeholders, List.of(SasRecGraph.LOSS), gradientNames);
-        double loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0) + l2Penalty(params);
-        assembleGradient(result.getGradients(), p, params, gradient);
+        double loss;
+        Map<String, INDArray> grads;
+        float[] headItemGradient = null;
+        if (config.loss() == Loss.CE) {
+            // Forward once for the encoder output, run the softmax head outside the graph, then backward through
+            // the surrogate loss sum(output * dL/doutput). The dropout masks are placeholders, so both passes see
+            // the same network.
+            INDArray out = graph.sameDiff().output(p.placeholders, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
+            SoftmaxHead.Result head = SoftmaxHead.compute(floats(out), flatten(p.targets()),
+                    layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits());
+            long[] shape = out.shape();
+            out.close();
+            p.placeholders().put(SasRecGraph.OUTPUT_GRAD, Nd4j.create(head.outputGradient(), shape, 'c'));
+            grads = graph.sameDiff().calculateGradients(p.placeholders, gradientNames);
+            loss = head.loss();
+            headItemGradient = head.itemGradient();
+        } else {
+            OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(p.placeholders, List.of(SasRecGraph.LOSS), gradientNames);
+            loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0);
+            grads = result.getGradients();
+        }
+        assembleGradient(grads, p, params, gradient, headItemGradient);
         release(p.placeholders());
-        return loss;
+        return loss + l2Penalty(params);
+    }
+
+    private static int[] flatten(int[][] rows) {
+        int total = 0;
+        for (int[] r : rows) {
+            total += r.length;
+        }
+        int[] flat = new int[total];
+        int at = 0;
+        for (int[] r : rows) {
+            System.arraycopy(r, 0, flat, at, r.length);
+            at += r.length;
+        }
+        return flat;
     }
 
     /** {@code l2Emb / 2} times the squared norm of the item and position embeddings. */
@@ -116,14 +148,16 @@ final class TrainingStep {
             ph.put(SasRecGraph.hiddenDrop(blk), dropoutMask(batch, m, d));
             ph.put(SasRecGraph.outputDrop(blk), dropoutMask(batch, m, d));
         }
-        float[] lossMask = new float[batch * m];
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < m; i++) {
-                lossMask[b * m + i] = targets[b][i] != 0 ? 1f : 0f;
+        if (config.loss() != Loss.CE) {
+            float[] lossMask = new float[batch * m];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < m; i++) {
+                    lossMask[b * m + i] = targets[b][i] != 0 ? 1f : 0f;
+                }
             }
+            ph.put(SasRecGraph.LOSS_MASK, Nd4j.create(lossMask, new long[]{batch, m}, 'c'));
+            ph.put(SasRecGraph.TARGET_EMB, EncoderInputs.gatherRows(params, layout, targets, 1f, d));
         }
-        ph.put(SasRecGraph.LOSS_MASK, Nd4j.create(lossMask, new long[]{batch, m}, 'c'));
-        ph.put(SasRecGraph.TARGET_EMB, EncoderInputs.gatherRows(params, layout, targets, 1f, d));
 
         int[][] negatives = null;
         int[] negativeTable = null;
@@ -159,19 +193,15 @@ final class TrainingStep {
                 ph.put(SasRecGraph.NEGATIVE_TABLE, EncoderInputs.gatherRows(params, layout, negativeTable, d));
                 ph.put(SasRecGraph.HIT_BIAS, Nd4j.create(hit, new long[]{(long) batch * m, k}, 'c'));
             }
-            case CE -> {
-                ph.put(SasRecGraph.ITEM_TABLE, layout.view(params, ParameterLayout.ITEM_EMBEDDING));
-                float[] bias = new float[numItems + 1];
-                bias[0] = SasRecGraph.MASKED;
-                ph.put(SasRecGraph.ITEM_BIAS, Nd4j.create(bias, new long[]{1, numItems + 1}, 'c'));
-            }
+            case CE -> { }   // the head runs outside the graph: see compute
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
         }
 
         return new Prepared(ph, enc.ids, targets, negatives, negativeTable);
     }
 
-    private void assembleGradient(Map<String, INDArray> grads, Prepared p, INDArray params, INDArray gradient) {
+    private void assembleGradient(Map<String, INDArray> grads, Prepared p, INDArray params, INDArray gradient,
+                                  float[] headItemGradient) {
         int d = config.hiddenUnits();
         for (String name : graph.variables()) {
             layout.view(gradient, name).assign(grads.get(name));
@@ -179,14 +209,18 @@ final class TrainingStep {
         int itemFloats = (numItems + 1) * d;
         float[] itemGrad = new float[itemFloats];
         scatter(itemGrad, floats(grads.get(SasRecGraph.IN_EMB)), p.inputs(), (float) Math.sqrt(d), d);
-        scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
         switch (config.loss()) {
-            case BCE -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_EMB)), p.negatives(), 1f, d);
-            case SAMPLED -> scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_TABLE)), new int[][]{p.negativeTable()}, 1f, d);
+            case BCE -> {
+                scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
+                scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_EMB)), p.negatives(), 1f, d);
+            }
+            case SAMPLED -> {
+                scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
+                scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_TABLE)), new int[][]{p.negativeTable()}, 1f, d);
+            }
             case CE -> {
-                float[] full = floats(grads.get(SasRecGraph.ITEM_TABLE));
                 for (int i = 0; i < itemFloats; i++) {
-                    itemGrad[i] += full[i];
+                    itemGrad[i] += headItemGradient[i];
                 }
             }
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
