@@ -39,6 +39,7 @@ final class EngineParams implements Serializable {
     final LongParam seed;
     final BooleanParam bucketByLength;
     final IntParam maxEpochs;
+    final IntParam validationUsers;
 
     EngineParams(Params o) {
         hiddenUnits = new IntParam(o, "hiddenUnits", "embedding and hidden width d (>= 1, divisible by numHeads); default 50", ParamValidators.gtEq(1));
@@ -60,6 +61,10 @@ final class EngineParams implements Serializable {
         seed = new LongParam(o, "seed", "seed of initialisation, partitioning, sampling and dropout; default 42");
         bucketByLength = new BooleanParam(o, "bucketByLength", "batch users of similar history length together; default true");
         maxEpochs = new IntParam(o, "maxEpochs", "training epochs (>= 1); default 50", ParamValidators.gtEq(1));
+        validationUsers = new IntParam(o, "validationUsers",
+                "users (drawn with the seed among histories of at least 3 items) whose last item is held out of training "
+                        + "and ranked against the whole catalogue after every epoch, giving the validation NDCG@10 and HR@10 "
+                        + "of the training summary; 0 turns validation off (>= 0); default 0", ParamValidators.gtEq(0));
         o.setDefault(hiddenUnits, DEFAULTS.hiddenUnits());
         o.setDefault(maxLen, DEFAULTS.maxLen());
         o.setDefault(numBlocks, DEFAULTS.numBlocks());
@@ -78,6 +83,7 @@ final class EngineParams implements Serializable {
         o.setDefault(seed, DEFAULTS.seed());
         o.setDefault(bucketByLength, DEFAULTS.bucketByLength());
         o.setDefault(maxEpochs, 50);
+        o.setDefault(validationUsers, 0);
     }
 
     /** The engine configuration of {@code o}'s current values (validated by the engine). */

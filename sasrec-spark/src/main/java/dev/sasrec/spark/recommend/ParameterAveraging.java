@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /**
  * Synchronous parameter averaging over Spark partitions. Each round broadcasts the flat parameters and Adam state;
@@ -80,10 +79,10 @@ final class ParameterAveraging {
 
     /**
      * Trains epochs {@code firstEpoch..epochs} on {@code partitioned} (sequences of at least 2 items, partitioned
-     * deterministically, cached) starting from {@code start}; {@code afterEpoch} sees the state after each epoch.
+     * deterministically, cached) starting from {@code start}; {@code afterEpoch} sees each epoch's figures and the
+     * state after it, and returns the epoch as it is to be logged (with validation figures, when it computes any).
      */
-    State train(JavaRDD<int[]> partitioned, State start, int firstEpoch, int epochs, long sequences,
-                Consumer<TrainingSummary.Epoch> onEpoch, java.util.function.ObjIntConsumer<State> afterEpoch) {
+    State train(JavaRDD<int[]> partitioned, State start, int firstEpoch, int epochs, long sequences, EpochHook afterEpoch) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(partitioned.context());
         List<Integer> sizes = partitioned.mapPartitions(it -> {
             int n = 0;
@@ -127,12 +126,17 @@ final class ParameterAveraging {
             double seconds = (System.nanoTime() - t0) / 1e9;
             TrainingSummary.Epoch e = new TrainingSummary.Epoch(epoch, steps == 0 ? Double.NaN : lossSum / steps,
                     sequences / seconds, seconds);
-            LOG.info("{}", e);
-            onEpoch.accept(e);
-            afterEpoch.accept(state, epoch);
+            LOG.info("{}", afterEpoch.after(e, state));
         }
         sc.setJobDescription(null);
         return state;
+    }
+
+    /** What the caller does after each epoch: validate, record, checkpoint. */
+    @FunctionalInterface
+    interface EpochHook {
+        /** @return {@code measured}, possibly with validation figures added */
+        TrainingSummary.Epoch after(TrainingSummary.Epoch measured, State state);
     }
 
     private Partial round(JavaRDD<int[]> partitioned, Broadcast<State> bc, int epoch, int round) {

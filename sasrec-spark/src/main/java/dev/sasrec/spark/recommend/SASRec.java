@@ -142,6 +142,8 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public BooleanParam bucketByLength() { return engine.bucketByLength; }
     /** @return training epochs param */
     public IntParam maxEpochs() { return engine.maxEpochs; }
+    /** @return held-out validation users param */
+    public IntParam validationUsers() { return engine.validationUsers; }
     /** @return parallel workers param */
     public IntParam numWorkers() { return distributed.numWorkers; }
     /** @return local steps between averages param */
@@ -219,6 +221,8 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public SASRec setBucketByLength(boolean v) { set(engine.bucketByLength, v); return this; }
     /** @param v training epochs */
     public SASRec setMaxEpochs(int v) { set(engine.maxEpochs, v); return this; }
+    /** @param v users held out for per-epoch validation, 0 for none */
+    public SASRec setValidationUsers(int v) { set(engine.validationUsers, v); return this; }
     /** @param v parallel workers */
     public SASRec setNumWorkers(int v) { set(distributed.numWorkers, v); return this; }
     /** @param v local steps between averages */
@@ -277,6 +281,11 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
                 });
         int workers = (Integer) $(distributed.numWorkers);
         JavaPairRDD<Long, int[]> keyed = sequences.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+        HeldOutValidation validation = null;
+        if ((Integer) $(engine.validationUsers) > 0) {
+            validation = HeldOutValidation.sample(keyed, (Integer) $(engine.validationUsers), config.seed());
+            keyed = validation.holdOut(keyed);
+        }
         JavaRDD<int[]> all = keyed.partitionBy(new HashPartitioner(workers)).values()
                 .persist(StorageLevel.MEMORY_AND_DISK());
         long total = all.count();
@@ -293,6 +302,9 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         summary.dropped("null history", nullRows);
         summary.dropped("fewer than 2 items", total - count);
         summary.sizes(count, numItems, workers);
+        if (validation != null) {
+            summary.validationUsers(validation.size());
+        }
         if (count == 0) {
             trainable.unpersist(false);
             throw new IllegalArgumentException("column " + items + " has no history with at least 2 items to train on");
@@ -315,11 +327,16 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         int epochs = (Integer) $(engine.maxEpochs);
         ParameterAveraging averaging = new ParameterAveraging(config, numItems, (Integer) $(distributed.averagingFrequency),
                 (Integer) $(distributed.aggregationDepth), (Integer) $(distributed.maxPositionsPerPass));
-        ParameterAveraging.State end = averaging.train(trainable, start, firstEpoch, epochs, count, summary::addEpoch,
-                (state, epoch) -> {
-                    if (checkpoints != null && (epoch % interval == 0 || epoch == epochs)) {
-                        checkpoints.save(state, epoch, config, numItems, count);
+        HeldOutValidation validator = validation;
+        ParameterAveraging.State end = averaging.train(trainable, start, firstEpoch, epochs, count,
+                (measured, state) -> {
+                    TrainingSummary.Epoch e = validator == null ? measured
+                            : validator.evaluate(measured, new SasRecNetwork(config, finalNumItems, Nd4j.createFromArray(state.params())));
+                    summary.addEpoch(e);
+                    if (checkpoints != null && (e.epoch() % interval == 0 || e.epoch() == epochs)) {
+                        checkpoints.save(state, e.epoch(), config, numItems, count);
                     }
+                    return e;
                 });
         trainable.unpersist(false);
         LOG.info("{}", summary);

@@ -16,12 +16,34 @@ public final class TrainingSummary implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** One epoch: mean loss over its steps, throughput and wall time. */
-    public record Epoch(int epoch, double loss, double sequencesPerSecond, double seconds) implements Serializable {
-        /** For example {@code epoch 3: loss 0.9603, 412 seq/s, 14.7 s}. */
+    /**
+     * One epoch: mean loss over its steps, throughput, wall time, and the full-ranking NDCG@10 and HR@10 of the
+     * held-out validation users ({@code NaN} when validation is off).
+     */
+    public record Epoch(int epoch, double loss, double sequencesPerSecond, double seconds, double validationNdcg10,
+                        double validationHr10) implements Serializable {
+
+        /** An epoch without validation figures. */
+        public Epoch(int epoch, double loss, double sequencesPerSecond, double seconds) {
+            this(epoch, loss, sequencesPerSecond, seconds, Double.NaN, Double.NaN);
+        }
+
+        /** This epoch with validation figures. */
+        public Epoch withValidation(double ndcg10, double hr10) {
+            return new Epoch(epoch, loss, sequencesPerSecond, seconds, ndcg10, hr10);
+        }
+
+        /** Whether the epoch was validated. */
+        public boolean validated() {
+            return !Double.isNaN(validationNdcg10);
+        }
+
+        /** For example {@code epoch 3: loss 0.9603, 412 seq/s, 14.7 s, validation NDCG@10 0.0912 HR@10 0.1730}. */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "epoch %d: loss %.4f, %.0f seq/s, %.1f s", epoch, loss, sequencesPerSecond, seconds);
+            String base = String.format(Locale.ROOT, "epoch %d: loss %.4f, %.0f seq/s, %.1f s", epoch, loss, sequencesPerSecond, seconds);
+            return validated() ? base + String.format(Locale.ROOT, ", validation (full ranking) NDCG@10 %.4f HR@10 %.4f",
+                    validationNdcg10, validationHr10) : base;
         }
     }
 
@@ -31,6 +53,7 @@ public final class TrainingSummary implements Serializable {
     private int numItems;
     private int numWorkers;
     private int resumedAfter;
+    private int validationUsers;
 
     void addEpoch(Epoch e) {
         epochs.add(e);
@@ -75,6 +98,15 @@ public final class TrainingSummary implements Serializable {
     /** Sequences trained on per epoch. */
     public long trainedSequences() {
         return trainedSequences;
+    }
+
+    void validationUsers(int users) {
+        this.validationUsers = users;
+    }
+
+    /** Users held out for per-epoch validation (0 when validation was off). */
+    public int validationUsers() {
+        return validationUsers;
     }
 
     /** Catalogue size N. */

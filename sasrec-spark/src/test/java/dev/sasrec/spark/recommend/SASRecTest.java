@@ -83,6 +83,30 @@ class SASRecTest {
     }
 
     @Test
+    void heldOutUsersAreValidatedAfterEveryEpochAndTheFiguresAreSaved(@TempDir Path dir) throws Exception {
+        Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
+        SASRecModel model = small().setMaxEpochs(4).setValidationUsers(100).fit(train);
+        TrainingSummary s = model.summary().orElseThrow();
+        assertEquals(100, s.validationUsers());
+        assertEquals(400, s.trainedSequences(), "held-out users still train on the rest of their history");
+        assertTrue(s.epochs().stream().allMatch(TrainingSummary.Epoch::validated), s.epochs().toString());
+        TrainingSummary.Epoch last = s.epochs().get(3);
+        // 100 items: ranking the held-out item in the top 10 by chance happens about 10% of the time.
+        assertTrue(last.validationHr10() > 0.3, last.toString());
+        assertTrue(last.validationNdcg10() > 0 && last.validationNdcg10() <= last.validationHr10(), last.toString());
+
+        String path = dir.resolve("validated").toString();
+        model.save(path);
+        TrainingSummary back = SASRecModel.load(path).summary().orElseThrow();
+        assertEquals(s.epochs(), back.epochs());
+        assertEquals(100, back.validationUsers());
+
+        TrainingSummary plain = small().setMaxEpochs(1).fit(train).summary().orElseThrow();
+        assertEquals(0, plain.validationUsers());
+        assertFalse(plain.epochs().get(0).validated());
+    }
+
+    @Test
     void sameSeedGivesTheSameModel() {
         Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
         float[] a = small().setMaxEpochs(1).fit(train).network().parameters().data().asFloat();
