@@ -72,6 +72,11 @@ final class SasRecGraph {
         return ParameterLayout.block(block, "attn_drop_h" + head);
     }
 
+    /** Softmax attention weights of a head, [B, m, m], named in inference graphs over all positions. */
+    static String attentionWeights(int block, int head) {
+        return ParameterLayout.block(block, "attn_weights_h" + head);
+    }
+
     static String hiddenDrop(int block) {
         return ParameterLayout.block(block, "ff_drop1");
     }
@@ -139,6 +144,9 @@ final class SasRecGraph {
                 SDVariable kh = headSlice(k, head, h, dh);
                 SDVariable vh = headSlice(v, head, h, dh);
                 SDVariable weights = sd.nn.softmax(sd.mmul(qh, kh, false, true, false).add(attentionBias), 2);
+                if (mode == Mode.ALL_POSITIONS) {
+                    weights = sd.identity(attentionWeights(b, head), weights);
+                }
                 weights = training
                         ? weights.mul(sd.placeHolder(attentionDrop(b, head), DataType.FLOAT, -1, -1, -1))
                         : weights.mul(queryMask);

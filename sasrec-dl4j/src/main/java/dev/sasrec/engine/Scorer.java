@@ -53,10 +53,63 @@ public final class Scorer {
 
     /** The encoder output at every position of the left-padded batch: [B, m, d]. */
     INDArray encode(int[][] histories) {
+        return run(allPositions(), SasRecGraph.Mode.ALL_POSITIONS, histories);
+    }
+
+    private SasRecGraph allPositions() {
         if (allPositions == null) {
             allPositions = graph(SasRecGraph.Mode.ALL_POSITIONS);
         }
-        return run(allPositions, SasRecGraph.Mode.ALL_POSITIONS, histories);
+        return allPositions;
+    }
+
+    /**
+     * The attention weights among the last {@code positions} positions, averaged over heads and over the histories
+     * that have at least {@code positions} items (the paper's Figure 4): per block a [positions, positions] matrix
+     * whose row i holds how much the query at position i attends to each key position (a row sums to at most 1:
+     * the rest of the weight goes to earlier positions). All zero when no history is long enough.
+     */
+    public float[][][] averageAttention(int[][] histories, int positions) {
+        int blocks = network.config().numBlocks();
+        int heads = network.config().numHeads();
+        if (positions < 1 || positions > network.config().maxLen()) {
+            throw new IllegalArgumentException("positions: invalid value " + positions + ", expected 1.."
+                    + network.config().maxLen());
+        }
+        int[][] longEnough = Arrays.stream(histories).filter(h -> h.length >= positions).toArray(int[][]::new);
+        float[][][] mean = new float[blocks][positions][positions];
+        if (longEnough.length == 0) {
+            return mean;
+        }
+        EncoderInputs inputs = EncoderInputs.of(longEnough, network.config().maxLen(), network.numItems());
+        Map<String, INDArray> ph = new HashMap<>();
+        inputs.fill(ph, network.config(), network.layout(), network.parametersView(), SasRecGraph.Mode.ALL_POSITIONS);
+        String[] names = new String[blocks * heads];
+        for (int b = 0; b < blocks; b++) {
+            for (int h = 0; h < heads; h++) {
+                names[b * heads + h] = SasRecGraph.attentionWeights(b, h);
+            }
+        }
+        SasRecGraph g = allPositions();
+        ClosingMemoryManager.install(g.sameDiff());
+        Map<String, INDArray> out = g.sameDiff().output(ph, names);
+        TrainingStep.release(ph);
+        int m = inputs.length;
+        double scale = 1.0 / ((double) longEnough.length * heads);
+        for (int b = 0; b < blocks; b++) {
+            for (int h = 0; h < heads; h++) {
+                float[] w = TrainingStep.floats(out.get(SasRecGraph.attentionWeights(b, h)));
+                for (int u = 0; u < longEnough.length; u++) {
+                    for (int i = 0; i < positions; i++) {
+                        int row = (u * m + (m - positions + i)) * m + (m - positions);
+                        for (int j = 0; j < positions; j++) {
+                            mean[b][i][j] += (float) (w[row + j] * scale);
+                        }
+                    }
+                }
+            }
+        }
+        return mean;
     }
 
     private SasRecGraph graph(SasRecGraph.Mode mode) {

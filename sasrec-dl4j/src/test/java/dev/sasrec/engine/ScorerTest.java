@@ -34,4 +34,35 @@ class ScorerTest {
             }
         }
     }
+
+    @Test
+    void averageAttentionIsCausalAndRowsSumToOneOverFullWindows() {
+        SasRecConfig config = SasRecConfig.builder().hiddenUnits(8).maxLen(6).numBlocks(2).numHeads(2).seed(4).build();
+        Scorer scorer = SasRecNetwork.initialise(config, 30).newScorer();
+        int[][] histories = {{1, 2, 3, 4, 5, 6, 7}, {9, 8, 7, 6, 5, 4}, {3, 3}, {1, 2, 3, 4, 5, 6}};
+        float[][][] full = scorer.averageAttention(histories, 6);
+        assertEquals(2, full.length);
+        for (float[][] block : full) {
+            for (int i = 0; i < 6; i++) {
+                float sum = 0;
+                for (int j = 0; j < 6; j++) {
+                    if (j > i) {
+                        assertEquals(0f, block[i][j], "query " + i + " attends to later position " + j);
+                    }
+                    sum += block[i][j];
+                }
+                assertEquals(1f, sum, 1e-4, "weights of query " + i + " over a full window");
+            }
+        }
+        // A window of the last 3 positions is the bottom-right corner of the full map.
+        float[][][] last3 = scorer.averageAttention(histories, 3);
+        for (int b = 0; b < 2; b++) {
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(full[b][i + 3][j + 3], last3[b][i][j], 1e-5);
+                }
+            }
+        }
+        assertEquals(0f, scorer.averageAttention(new int[][]{{1, 2}}, 3)[0][2][2], "no history long enough");
+    }
 }
