@@ -31,7 +31,7 @@ final class DistributedParams implements Serializable {
                 "padded positions a worker computes in one pass; longer batches are split with exact gradient accumulation "
                         + "(bounds executor memory) (>= 1); default 12800", ParamValidators.gtEq(1));
         initialModel = new Param<>(o, "initialModel",
-                "path of a saved SASRecModel to start from (warm start; same catalogue size and architecture); empty for none; default empty");
+                "path of a saved SASRecModel to start from (warm start; same architecture; items are matched by raw id when both catalogues carry an ItemIndexer vocabulary, new items start fresh; otherwise the catalogue size must match); empty for none; default empty");
         checkpointDir = new Param<>(o, "checkpointDir",
                 "directory (any Hadoop file system) for training checkpoints; a fit with the same configuration and data "
                         + "resumes from the latest one; empty for none; default empty");

@@ -310,7 +310,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
             throw new IllegalArgumentException("column " + items + " has no history with at least 2 items to train on");
         }
 
-        ParameterAveraging.State start = ParameterAveraging.start(initialNetwork(config, numItems));
+        ParameterAveraging.State start = ParameterAveraging.start(initialNetwork(config, numItems, vocabulary));
         int firstEpoch = 1;
         TrainingCheckpoints checkpoints = $(distributed.checkpointDir).isEmpty() ? null
                 : new TrainingCheckpoints($(distributed.checkpointDir), dataset.sparkSession().sparkContext().hadoopConfiguration());
@@ -355,23 +355,14 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         return model.setParent(this);
     }
 
-    private SasRecNetwork initialNetwork(SasRecConfig config, int numItems) {
+    private SasRecNetwork initialNetwork(SasRecConfig config, int numItems, ItemVocabulary vocabulary) {
         String path = $(distributed.initialModel);
         if (path.isEmpty()) {
             return SasRecNetwork.initialise(config, numItems);
         }
-        SasRecNetwork previous = SASRecModel.load(path).network();
-        if (previous.numItems() != numItems) {
-            throw new IllegalArgumentException("initialModel " + path + " has " + previous.numItems()
-                    + " items, the training data " + numItems + "; warm starts need the same vocabulary");
-        }
-        if (previous.layout().size() != SasRecNetwork.initialise(config, numItems).layout().size()
-                || previous.config().hiddenUnits() != config.hiddenUnits() || previous.config().numBlocks() != config.numBlocks()
-                || previous.config().maxLen() != config.maxLen()) {
-            throw new IllegalArgumentException("initialModel " + path + " has another architecture ("
-                    + previous.config().toMap() + ") than this estimator (" + config.toMap() + ")");
-        }
-        return new SasRecNetwork(config, numItems, previous.parameters());
+        WarmStart.Start start = WarmStart.from(SASRecModel.load(path), path, config, numItems, vocabulary);
+        LOG.info("warm start from {}: {} of {} item embeddings carried over", path, start.itemsCarried(), numItems);
+        return start.network();
     }
 
     @Override
