@@ -98,6 +98,7 @@ final class ParameterAveraging {
         }
         int rounds = Math.max(1, (maxBatches + averagingFrequency - 1) / averagingFrequency);
         State state = start;
+        long started = System.nanoTime();
         for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
             double lossSum = 0;
@@ -126,7 +127,10 @@ final class ParameterAveraging {
             double seconds = (System.nanoTime() - t0) / 1e9;
             TrainingSummary.Epoch e = new TrainingSummary.Epoch(epoch, steps == 0 ? Double.NaN : lossSum / steps,
                     sequences / seconds, seconds);
-            LOG.info("{}", afterEpoch.after(e, state));
+            TrainingSummary.Epoch logged = afterEpoch.after(e, state);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            double eta = elapsed / (epoch - firstEpoch + 1) * (epochs - epoch);
+            LOG.info("SASRec {}", logged.progressLine(epochs, elapsed, eta));
         }
         sc.setJobDescription(null);
         return state;

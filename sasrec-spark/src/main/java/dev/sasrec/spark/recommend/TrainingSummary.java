@@ -38,12 +38,29 @@ public final class TrainingSummary implements Serializable {
             return !Double.isNaN(validationNdcg10);
         }
 
-        /** For example {@code epoch 3: loss 0.9603, 412 seq/s, 14.7 s, validation NDCG@10 0.0912 HR@10 0.1730}. */
+        /**
+         * For example {@code epoch 3: loss 0.9603, 412 seq/s, 14.7 s, validation (full ranking) NDCG@10 0.0912 HR@10
+         * 0.1730}.
+         */
         @Override
         public String toString() {
-            String base = String.format(Locale.ROOT, "epoch %d: loss %.4f, %.0f seq/s, %.1f s", epoch, loss, sequencesPerSecond, seconds);
+            return describe(Integer.toString(epoch));
+        }
+
+        /** As {@link #toString()} with the epoch count, elapsed time and estimated time left: {@code epoch 3/20: ...}. */
+        public String progressLine(int totalEpochs, double elapsedSeconds, double etaSeconds) {
+            return describe(epoch + "/" + totalEpochs) + ", elapsed " + clock(elapsedSeconds) + ", eta " + clock(etaSeconds);
+        }
+
+        private String describe(String label) {
+            String base = String.format(Locale.ROOT, "epoch %s: loss %.4f, %.0f seq/s, %.1f s", label, loss, sequencesPerSecond, seconds);
             return validated() ? base + String.format(Locale.ROOT, ", validation (full ranking) NDCG@10 %.4f HR@10 %.4f",
                     validationNdcg10, validationHr10) : base;
+        }
+
+        private static String clock(double seconds) {
+            long s = Math.round(seconds);
+            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
         }
     }
 

@@ -1,0 +1,117 @@
+package dev.sasrec.jobs;
+
+import com.typesafe.config.Config;
+import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.UserSequences;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.try_to_timestamp;
+
+/**
+ * Reads the raw interaction log that {@code sasrec.input} describes into three columns named {@code user},
+ * {@code item} and {@code timestamp}, the Sessionizer's defaults; with {@link #timeUnit()} saying how to read a
+ * numeric time. String times are parsed with the configured pattern, and a value that does not parse stops the job
+ * with the column, the value and the pattern.
+ */
+final class EventLog {
+
+    static final String USER = "user";
+    static final String ITEM = "item";
+    static final String TIME = "timestamp";
+
+    private final Config input;
+
+    EventLog(Config sasrec) {
+        this.input = sasrec.getConfig("input");
+    }
+
+    /** The Sessionizer's {@code timeUnit} for this log. */
+    String timeUnit() {
+        return input.getString("time-format").equals("milliseconds") ? "milliseconds" : "seconds";
+    }
+
+    /** A short description for logs and metrics, e.g. {@code csv file:/data/events.csv}. */
+    String describe() {
+        String format = input.getString("format");
+        return format.equals("generated") ? "generated log (" + input.getConfig("generated").root().render(
+                com.typesafe.config.ConfigRenderOptions.concise()) + ")" : format + " " + input.getString("path");
+    }
+
+    Dataset<Row> read(SparkSession spark) {
+        String format = input.getString("format").toLowerCase(Locale.ROOT);
+        if (format.equals("generated")) {
+            return generated(spark, input.getConfig("generated"));
+        }
+        String path = input.getString("path");
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("configuration key sasrec.input.path is empty; set it to the interaction log, "
+                    + "or set sasrec.input.format = generated");
+        }
+        Dataset<Row> raw = switch (format) {
+            case "csv", "tsv" -> spark.read().option("header", input.getBoolean("header"))
+                    .option("sep", format.equals("tsv") ? "\t" : ",").option("inferSchema", "true").csv(path);
+            case "parquet" -> spark.read().parquet(path);
+            case "json" -> spark.read().json(path);
+            default -> throw new IllegalArgumentException("configuration key sasrec.input.format: value " + format
+                    + ", expected csv, tsv, parquet, json or generated");
+        };
+        String user = input.getString("user-col");
+        String item = input.getString("item-col");
+        String time = input.getString("time-col");
+        List<String> columns = Arrays.asList(raw.columns());
+        for (String[] c : new String[][]{{"user-col", user}, {"item-col", item}, {"time-col", time}}) {
+            if (!columns.contains(c[1])) {
+                throw new IllegalArgumentException("input " + path + " has no column " + c[1] + " (sasrec.input." + c[0]
+                        + "); its columns are " + columns);
+            }
+        }
+        return raw.select(col(user).as(USER), col(item).as(ITEM), parseTime(raw, time).as(TIME));
+    }
+
+    private Column parseTime(Dataset<Row> raw, String time) {
+        String format = input.getString("time-format");
+        switch (format) {
+            case "seconds", "milliseconds", "timestamp":
+                return col(time);
+            default:
+                Column parsed = try_to_timestamp(col(time).cast(DataTypes.StringType), lit(format));
+                List<Row> bad = raw.filter(col(time).isNotNull().and(parsed.isNull())).select(col(time)).limit(1).collectAsList();
+                if (!bad.isEmpty()) {
+                    throw new IllegalArgumentException("column " + time + ": value '" + bad.get(0).get(0)
+                            + "' does not parse with the time pattern '" + format + "' (sasrec.input.time-format)");
+                }
+                return parsed;
+        }
+    }
+
+    /** A log with a hidden next-item rule: users u1.., items i1.., one event a minute per user. */
+    static Dataset<Row> generated(SparkSession spark, Config g) {
+        UserSequences data = SyntheticSequences.generate(g.getInt("users"), g.getInt("items"), g.getInt("min-length"),
+                g.getInt("max-length"), g.getDouble("rule-strength"), g.getLong("seed"));
+        List<Row> rows = new ArrayList<>();
+        long start = 1_700_000_000L;
+        for (int u = 0; u < data.numUsers(); u++) {
+            int[] s = data.sequences()[u];
+            for (int i = 0; i < s.length; i++) {
+                rows.add(RowFactory.create("u" + (u + 1), "i" + s[i], start + u * 7L + 60L * i));
+            }
+        }
+        StructType schema = new StructType().add(USER, DataTypes.StringType, false).add(ITEM, DataTypes.StringType, false)
+                .add(TIME, DataTypes.LongType, false);
+        return spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                .parallelize(rows, Math.max(4, rows.size() / 20_000)), schema);
+    }
+}

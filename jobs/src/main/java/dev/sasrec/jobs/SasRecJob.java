@@ -1,0 +1,359 @@
+package dev.sasrec.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.Config;
+import dev.sasrec.spark.evaluation.SequentialRankingEvaluator;
+import dev.sasrec.spark.filter.InteractionFilter;
+import dev.sasrec.spark.index.ItemIndexer;
+import dev.sasrec.spark.recommend.SASRec;
+import dev.sasrec.spark.recommend.SASRecModel;
+import dev.sasrec.spark.recommend.TrainingSummary;
+import dev.sasrec.spark.sequence.LeaveOneOutSplitter;
+import dev.sasrec.spark.sessions.Sessionizer;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
+
+/**
+ * The SASRec jobs, one main class with subcommands, for {@code spark-submit} and {@code bin/sasrec}:
+ * <ul>
+ *   <li>{@code train}: raw log, interaction filter, Sessionizer, ItemIndexer, SASRec; writes the fitted pipeline and
+ *       the training report (learning curve, attention plot, provenance). Warm-starts from the previous model and
+ *       resumes from checkpoints when restarted with the same configuration.</li>
+ *   <li>{@code evaluate}: ranks each user's last event given the rest (both protocols); writes metrics JSON.</li>
+ *   <li>{@code recommend}: top-k for every user from their whole current history; writes Parquet.</li>
+ *   <li>{@code run}: train, evaluate and recommend, then prints the metrics and a few recommendations.</li>
+ * </ul>
+ * Usage: {@code SasRecJob <command> [--config FILE] [-Dkey=value ...]}. Exit status 0 on success, 1 on failure
+ * (with a message naming what failed), 2 on a usage error.
+ */
+public final class SasRecJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SasRecJob.class);
+    private static final String ITEMS = "items";
+    private static final String INDEX = "itemIndex";
+    /** The LeaveOneOutSplitter's columns: every item but the last, and the last. */
+    private static final String TEST_INPUT = "testInput";
+    private static final String TEST_TARGET = "testTarget";
+    private static final String USAGE = "usage: SasRecJob train|evaluate|recommend|run [--config FILE] [-Dkey=value ...]\n"
+            + "  keys and defaults: conf/reference.conf";
+
+    private final JobConfig jobConfig;
+    private final Config cfg;
+    private final SparkSession spark;
+    private final AtomicOutput output;
+
+    SasRecJob(JobConfig jobConfig, SparkSession spark) {
+        this.jobConfig = jobConfig;
+        this.cfg = jobConfig.config();
+        this.spark = spark;
+        this.output = new AtomicOutput(spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        int status = run(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs a command line; returns the exit status. */
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.err.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String command = args[0];
+        if (!List.of("train", "evaluate", "recommend", "run").contains(command)) {
+            System.err.println("unknown command '" + command + "'\n" + USAGE);
+            return 2;
+        }
+        File file = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = new File(args[++i]);
+            } else if (args[i].startsWith("-D") && args[i].length() > 2) {
+                overrides.add(args[i].substring(2));
+            } else {
+                System.err.println("unexpected argument '" + args[i] + "'\n" + USAGE);
+                return 2;
+            }
+        }
+        SparkSession spark = null;
+        try {
+            JobConfig config = JobConfig.load(file, overrides);
+            spark = session(config.config());
+            new SasRecJob(config, spark).execute(command);
+            return 0;
+        } catch (Exception e) {
+            LOG.debug("sasrec {} failed", command, e);
+            System.err.println("sasrec " + command + " failed: " + message(e));
+            return 1;
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    private static String message(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof UncheckedIOException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    private static SparkSession session(Config cfg) {
+        SparkSession.Builder builder = SparkSession.builder().appName(cfg.getString("spark.app-name"));
+        if (!cfg.getString("spark.master").isEmpty()) {
+            builder.master(cfg.getString("spark.master"));
+        }
+        Config extra = cfg.getConfig("spark.conf");
+        for (String key : extra.root().keySet()) {
+            builder.config(key, extra.root().get(key).unwrapped().toString());
+        }
+        return builder.getOrCreate();
+    }
+
+    /** Runs one command on this job's session. */
+    void execute(String command) throws Exception {
+        switch (command) {
+            case "train" -> train();
+            case "evaluate" -> evaluate();
+            case "recommend" -> recommend();
+            case "run" -> {
+                train();
+                Map<String, Object> metrics = evaluate();
+                Dataset<Row> recs = recommend();
+                System.out.println("metrics: " + metrics.get("metrics"));
+                System.out.println("sample recommendations:");
+                recs.orderBy("user").limit(5).collectAsList().forEach(r -> System.out.println("  " + r));
+                System.out.println("outputs in " + cfg.getString("output.dir") + " (report: " + cfg.getString("output.report") + ")");
+            }
+            default -> throw new IllegalArgumentException("unknown command " + command);
+        }
+    }
+
+    /** Fits the pipeline and writes it with its report. */
+    PipelineModel train() throws Exception {
+        long t0 = System.nanoTime();
+        EventLog log = new EventLog(cfg);
+        spark.sparkContext().setJobDescription("SASRec train: reading " + log.describe());
+        InteractionFilter.Result filtered = StageParams.apply(new InteractionFilter(), cfg.getConfig("filter"), "filter")
+                .filter(log.read(spark));
+        LOG.info("{}", filtered.report());
+        Dataset<Row> events = filtered.events().cache();
+
+        List<PipelineStage> stages = new ArrayList<>();
+        stages.add(StageParams.apply(new Sessionizer().setOutputCol(ITEMS).setTimeUnit(log.timeUnit()),
+                cfg.getConfig("sessions"), "sessions"));
+        stages.add(StageParams.apply(new ItemIndexer().setInputCol(ITEMS).setOutputCol(INDEX), cfg.getConfig("indexer"), "indexer"));
+        boolean holdOut = cfg.getBoolean("training.hold-out-last");
+        if (holdOut) {
+            stages.add(new LeaveOneOutSplitter().setInputCol(INDEX));
+        }
+        SASRec estimator = StageParams.apply(new SASRec(), cfg.getConfig("model"), "model")
+                .setUserCol(EventLog.USER).setItemsCol(holdOut ? TEST_INPUT : INDEX)
+                .setCheckpointDir(cfg.getString("output.checkpoints"));
+        String modelPath = cfg.getString("output.model");
+        if (cfg.getBoolean("training.warm-start") && output.exists(modelPath)) {
+            estimator.setInitialModel(savedStagePath(modelPath));
+            LOG.info("warm start from {}", modelPath);
+        }
+        stages.add(estimator);
+        PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(events);
+        SASRecModel model = sasrecStage(fitted);
+        // Scoring reads the whole current history; only training left the last event out.
+        model.setItemsCol(INDEX);
+
+        spark.sparkContext().setJobDescription("SASRec train: writing the model and its report");
+        output.write(modelPath, tmp -> fitted.write().save(tmp));
+        TrainingSummary summary = model.summary().orElseThrow();
+        Map<String, Object> provenance = provenance("train", log);
+        provenance.put("filter", filtered.report().toString());
+        provenance.put("training", summaryJson(summary));
+        provenance.put("heldOutLastEvent", holdOut);
+        provenance.put("seconds", (System.nanoTime() - t0) / 1e9);
+        float[][][] attention = attention(fitted, events);
+        output.write(cfg.getString("output.report"), tmp -> TrainingReport.write(tmp,
+                spark.sparkContext().hadoopConfiguration(), summary, attention, provenance));
+        deleteCheckpoints();
+        events.unpersist();
+        LOG.info("model written to {}, report to {}", modelPath, cfg.getString("output.report"));
+        return fitted;
+    }
+
+    /** Ranks each user's last event given the rest, under both protocols; writes the metrics JSON. */
+    Map<String, Object> evaluate() throws Exception {
+        EventLog log = new EventLog(cfg);
+        PipelineModel fitted = PipelineModel.load(cfg.getString("output.model"));
+        spark.sparkContext().setJobDescription("SASRec evaluate");
+        Dataset<Row> indexed = new LeaveOneOutSplitter().setInputCol(INDEX).transform(indexed(fitted, log))
+                .filter(col(TEST_TARGET).isNotNull());
+        SASRecModel model = sasrecStage(fitted).copy(new org.apache.spark.ml.param.ParamMap())
+                .setItemsCol(TEST_INPUT).setTargetCol(TEST_TARGET).setK(cfg.getInt("evaluation.k"));
+        Dataset<Row> ranked = model.transform(indexed).cache();
+        Map<String, Double> metrics = new SequentialRankingEvaluator().setK(cfg.getInt("evaluation.k")).evaluateAll(ranked);
+        Map<String, Object> json = provenance("evaluate", log);
+        json.put("metrics", metrics);
+        json.put("users", ranked.count());
+        boolean heldOut = java.util.Arrays.stream(fitted.stages()).anyMatch(s -> s instanceof LeaveOneOutSplitter);
+        json.put("heldOutLastEventAtTraining", heldOut);
+        if (!heldOut) {
+            json.put("warning", "the model was trained on the events it is evaluated on (training.hold-out-last = false)");
+        }
+        ranked.unpersist();
+        output.writeText(cfg.getString("output.metrics"), toJson(json));
+        LOG.info("metrics {} written to {}", metrics, cfg.getString("output.metrics"));
+        return json;
+    }
+
+    /** Top-k for every user from their whole current history; writes Parquet (user, recommendations). */
+    Dataset<Row> recommend() throws Exception {
+        EventLog log = new EventLog(cfg);
+        PipelineModel fitted = PipelineModel.load(cfg.getString("output.model"));
+        spark.sparkContext().setJobDescription("SASRec recommend");
+        SASRecModel model = sasrecStage(fitted).copy(new org.apache.spark.ml.param.ParamMap()).setItemsCol(INDEX)
+                .setK(cfg.getInt("recommend.k")).setExcludeSeen(cfg.getBoolean("recommend.exclude-seen"));
+        Dataset<Row> recs = model.transform(indexed(fitted, log)).select(EventLog.USER, model.getOrDefault(model.recommendationsCol()));
+        String path = cfg.getString("output.recommendations");
+        output.write(path, tmp -> recs.write().parquet(tmp));
+        LOG.info("recommendations written to {}", path);
+        return spark.read().parquet(path);
+    }
+
+    /** The log through the fitted Sessionizer and ItemIndexer. */
+    private Dataset<Row> indexed(PipelineModel fitted, EventLog log) {
+        Dataset<Row> data = log.read(spark);
+        for (Transformer stage : fitted.stages()) {
+            if (stage instanceof SASRecModel || stage instanceof LeaveOneOutSplitter) {
+                continue;
+            }
+            data = stage.transform(data);
+        }
+        return data;
+    }
+
+    private static SASRecModel sasrecStage(PipelineModel fitted) {
+        for (Transformer stage : fitted.stages()) {
+            if (stage instanceof SASRecModel m) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("the pipeline holds no SASRecModel stage");
+    }
+
+    /** Where a saved pipeline keeps its SASRecModel stage (the estimator's initialModel for a warm start). */
+    private String savedStagePath(String pipelinePath) {
+        String uid = sasrecStage(PipelineModel.load(pipelinePath)).uid();
+        try {
+            Path stagesDir = new Path(pipelinePath, "stages");
+            FileSystem fs = stagesDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            for (FileStatus s : fs.listStatus(stagesDir)) {
+                if (s.getPath().getName().endsWith("_" + uid)) {
+                    return s.getPath().toString();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException(pipelinePath + " has no saved stage for " + uid);
+    }
+
+    private float[][][] attention(PipelineModel fitted, Dataset<Row> events) {
+        SASRecModel model = sasrecStage(fitted);
+        int positions = Math.min(15, model.network().config().maxLen());
+        Dataset<Row> indexed = events;
+        for (Transformer stage : fitted.stages()) {
+            if (!(stage instanceof SASRecModel) && !(stage instanceof LeaveOneOutSplitter)) {
+                indexed = stage.transform(indexed);
+            }
+        }
+        List<int[]> histories = new ArrayList<>();
+        for (Row r : indexed.filter(size(col(INDEX)).geq(positions)).select(INDEX).limit(256).collectAsList()) {
+            histories.add(r.<Integer>getList(0).stream().mapToInt(Integer::intValue).filter(i -> i > 0).toArray());
+        }
+        return model.network().newScorer().averageAttention(histories.toArray(new int[0][]), positions);
+    }
+
+    private void deleteCheckpoints() {
+        try {
+            Path p = new Path(cfg.getString("output.checkpoints"));
+            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+        } catch (IOException e) {
+            LOG.warn("could not delete the checkpoints in {}: {}", cfg.getString("output.checkpoints"), e.getMessage());
+        }
+    }
+
+    private Map<String, Object> provenance(String command, EventLog log) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", command);
+        m.put("version", version());
+        m.put("sparkVersion", spark.version());
+        m.put("input", log.describe());
+        m.put("configuration", jobConfig.config().root().unwrapped());
+        return m;
+    }
+
+    private static Map<String, Object> summaryJson(TrainingSummary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trainedSequences", s.trainedSequences());
+        m.put("items", s.numItems());
+        m.put("workers", s.numWorkers());
+        m.put("droppedRows", s.droppedRows());
+        m.put("resumedAfterEpoch", s.resumedAfterEpoch());
+        m.put("validationUsers", s.validationUsers());
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        for (TrainingSummary.Epoch e : s.epochs()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("loss", e.loss());
+            row.put("sequencesPerSecond", e.sequencesPerSecond());
+            row.put("seconds", e.seconds());
+            if (e.validated()) {
+                row.put("validationNdcg10", e.validationNdcg10());
+                row.put("validationHr10", e.validationHr10());
+            }
+            epochs.add(row);
+        }
+        m.put("epochs", epochs);
+        return m;
+    }
+
+    static String version() {
+        String v = SasRecJob.class.getPackage().getImplementationVersion();
+        return v != null ? v : "development";
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

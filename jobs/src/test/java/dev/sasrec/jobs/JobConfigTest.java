@@ -1,0 +1,77 @@
+package dev.sasrec.jobs;
+
+import com.typesafe.config.Config;
+import dev.sasrec.spark.recommend.SASRec;
+import org.apache.spark.ml.param.Param;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobConfigTest {
+
+    @Test
+    void filesAndOverridesApplyInOrderAndSubstitutionsFollowThem(@TempDir Path dir) throws Exception {
+        File file = dir.resolve("job.conf").toFile();
+        Files.writeString(file.toPath(), "sasrec { model.maxEpochs = 7, output.dir = \"/data/out\", input.format = json }");
+        Config c = JobConfig.load(file, List.of("sasrec.model.maxEpochs=9", "input.path=hdfs://nn/logs/2026-11-22")).config();
+        assertEquals(9, c.getInt("model.maxEpochs"), "-D beats the file");
+        assertEquals("json", c.getString("input.format"), "the file beats the reference");
+        assertEquals("/data/out/model", c.getString("output.model"), "paths follow output.dir");
+        assertEquals("hdfs://nn/logs/2026-11-22", c.getString("input.path"));
+        assertEquals(0.2, c.getDouble("model.dropout"), "reference default");
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheNearestKnownOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.load(null, List.of("sasrec.model.maxEpoch=3")));
+        assertTrue(e.getMessage().contains("unknown configuration key sasrec.model.maxEpoch"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean sasrec.model.maxEpochs?"), e.getMessage());
+        // Free-form Spark settings are allowed.
+        assertEquals("8", JobConfig.load(null, List.of("sasrec.spark.conf.\"spark.sql.shuffle.partitions\"=8"))
+                .config().getConfig("spark.conf").root().get("spark.sql.shuffle.partitions").unwrapped().toString());
+    }
+
+    @Test
+    void aWrongTypeIsNamedAtLoad() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.load(null, List.of("training.hold-out-last=sometimes")));
+        assertTrue(e.getMessage().contains("sasrec.training.hold-out-last"), e.getMessage());
+    }
+
+    @Test
+    void anInvalidParamValueNamesTheKeyTheValueAndTheRange() {
+        Config c = JobConfig.load(null, List.of("model.dropout=1.5")).config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StageParams.apply(new SASRec(), c.getConfig("model"), "model"));
+        assertTrue(e.getMessage().contains("sasrec.model.dropout") && e.getMessage().contains("1.5")
+                && e.getMessage().contains("[0, 1)"), e.getMessage());
+    }
+
+    @Test
+    void theReferenceModelSectionMatchesTheEstimatorsParamsAndDefaults() {
+        Config model = JobConfig.load(null, List.of()).config().getConfig("model");
+        SASRec defaults = new SASRec();
+        SASRec configured = StageParams.apply(new SASRec(), model, "model");
+        // Set by the job from output.*, training.* and recommend.*.
+        Set<String> setByTheJob = Set.of("checkpointDir", "initialModel", "k", "excludeSeen");
+        for (Param<?> p : defaults.params()) {
+            if (p.name().endsWith("Col") || setByTheJob.contains(p.name())) {
+                continue;
+            }
+            assertTrue(model.hasPath(p.name()), "conf/reference.conf lacks sasrec.model." + p.name());
+            if (!p.name().equals("validationUsers")) {
+                assertEquals(defaults.getOrDefault(p), configured.getOrDefault(configured.getParam(p.name())), "default of " + p.name());
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.sasrec.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The jobs end to end on a generated log, in a real local Spark session. */
+class SasRecJobTest {
+
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2]").appName("sasrec-jobs-test")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static List<String> small(Path out) {
+        List<String> o = new ArrayList<>(List.of("input.format=generated", "input.generated.users=300",
+                "input.generated.items=60", "input.generated.min-length=8", "input.generated.max-length=20",
+                "model.hiddenUnits=16", "model.maxLen=20", "model.maxEpochs=3", "model.batchSize=64",
+                "model.learningRate=0.01", "model.validationUsers=50", "model.numWorkers=2",
+                "output.dir=" + out.toString()));
+        return o;
+    }
+
+    private static SasRecJob job(List<String> overrides) {
+        return new SasRecJob(JobConfig.load(null, overrides), spark);
+    }
+
+    @Test
+    void runTrainsEvaluatesRecommendsAndWritesTheReport(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        job(small(out)).execute("run");
+
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(300, metrics.get("users").asInt());
+        assertTrue(metrics.get("heldOutLastEventAtTraining").asBoolean());
+        double hr = metrics.get("metrics").get("full_hr@10").asDouble();
+        assertTrue(hr > 3 * 10.0 / 60, "full HR@10 " + hr + " vs about " + 10.0 / 60 + " by chance");
+
+        Dataset<Row> recs = spark.read().parquet(out.resolve("recommendations").toString());
+        assertEquals(300, recs.count());
+        Row first = recs.orderBy("user").first();
+        List<Row> items = first.getList(1);
+        assertEquals(10, items.size());
+        assertTrue(items.get(0).getString(0).startsWith("i"), "recommendations carry raw ids: " + items);
+
+        Path report = out.resolve("report");
+        for (String png : List.of(TrainingReport.CURVE, TrainingReport.ATTENTION)) {
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(report.resolve(png)), 4);
+            assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G'}, head, png);
+        }
+        JsonNode training = new ObjectMapper().readTree(report.resolve(TrainingReport.JSON).toFile());
+        assertEquals(3, training.get("training").get("epochs").size());
+        assertTrue(training.get("training").get("epochs").get(2).has("validationNdcg10"));
+        assertEquals(16, training.get("configuration").get("model").get("hiddenUnits").asInt());
+        try (var files = Files.list(out)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("_")), "no temporary output left");
+        }
+        assertFalse(Files.exists(out.resolve("checkpoints")), "checkpoints are removed after a successful train");
+
+        // The nightly retrain warm-starts from the model just written.
+        byte[] before = Files.readAllBytes(out.resolve("metrics.json"));
+        job(small(out)).execute("train");
+        assertTrue(Files.exists(out.resolve("model")));
+        // A failing evaluation leaves the previous metrics in place.
+        List<String> broken = small(out);
+        broken.add("input.format=csv");
+        broken.add("input.path=" + dir.resolve("missing.csv"));
+        assertThrows(Exception.class, () -> job(broken).execute("evaluate"));
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("metrics.json")));
+    }
+
+    @Test
+    void csvLogsWithPatternTimesAreReadAndBadTimesAreNamed(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("events.csv");
+        Files.writeString(csv, "uid,sku,at\n1,a,2026-01-01 10:00:00\n1,b,2026-01-01 10:05:00\n2,a,yesterday\n");
+        List<String> o = List.of("input.path=" + csv, "input.user-col=uid", "input.item-col=sku", "input.time-col=at",
+                "input.time-format=yyyy-MM-dd HH:mm:ss");
+        EventLog log = new EventLog(JobConfig.load(null, o).config());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> log.read(spark));
+        assertTrue(e.getMessage().contains("column at") && e.getMessage().contains("'yesterday'")
+                && e.getMessage().contains("yyyy-MM-dd HH:mm:ss"), e.getMessage());
+
+        List<String> missing = new ArrayList<>(o);
+        missing.add("input.user-col=customer");
+        IllegalArgumentException m = assertThrows(IllegalArgumentException.class,
+                () -> new EventLog(JobConfig.load(null, missing).config()).read(spark));
+        assertTrue(m.getMessage().contains("no column customer") && m.getMessage().contains("sasrec.input.user-col"), m.getMessage());
+    }
+
+    @Test
+    void theCommandLineReportsFailuresWithANonZeroStatus() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured));
+        try {
+            assertEquals(2, SasRecJob.run(new String[]{}));
+            assertEquals(2, SasRecJob.run(new String[]{"fit"}));
+            assertEquals(1, SasRecJob.run(new String[]{"train", "-Dsasrec.modle.maxEpochs=1"}));
+        } finally {
+            System.setErr(err);
+        }
+        String text = captured.toString();
+        assertTrue(text.contains("unknown command 'fit'"), text);
+        assertTrue(text.contains("sasrec train failed: unknown configuration key sasrec.modle.maxEpochs"), text);
+    }
+}
