@@ -36,12 +36,6 @@ public final class JobConfig {
         return config;
     }
 
-    /** The reference: every key with its default. */
-    public static Config reference() {
-        return ConfigFactory.parseResourcesAnySyntax(JobConfig.class.getClassLoader(), "reference",
-                ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
-    }
-
     /**
      * Loads and validates a configuration.
      *

@@ -248,7 +248,12 @@ public final class SasRecJob {
 
     /** The log through the fitted Sessionizer and ItemIndexer. */
     private Dataset<Row> indexed(PipelineModel fitted, EventLog log) {
-        Dataset<Row> data = log.read(spark);
+        return indexed(fitted, log.read(spark));
+    }
+
+    /** Events through the fitted Sessionizer and ItemIndexer (the stages before the split and the model). */
+    private static Dataset<Row> indexed(PipelineModel fitted, Dataset<Row> events) {
+        Dataset<Row> data = events;
         for (Transformer stage : fitted.stages()) {
             if (stage instanceof SASRecModel || stage instanceof LeaveOneOutSplitter) {
                 continue;
@@ -287,12 +292,7 @@ public final class SasRecJob {
     private float[][][] attention(PipelineModel fitted, Dataset<Row> events) {
         SASRecModel model = sasrecStage(fitted);
         int positions = Math.min(15, model.network().config().maxLen());
-        Dataset<Row> indexed = events;
-        for (Transformer stage : fitted.stages()) {
-            if (!(stage instanceof SASRecModel) && !(stage instanceof LeaveOneOutSplitter)) {
-                indexed = stage.transform(indexed);
-            }
-        }
+        Dataset<Row> indexed = indexed(fitted, events);
         List<int[]> histories = new ArrayList<>();
         for (Row r : indexed.filter(size(col(INDEX)).geq(positions)).select(INDEX).limit(256).collectAsList()) {
             histories.add(r.<Integer>getList(0).stream().mapToInt(Integer::intValue).filter(i -> i > 0).toArray());
