@@ -1,17 +1,12 @@
 package dev.sasrec.jobs;
 
 import com.typesafe.config.Config;
-import dev.sasrec.engine.data.SyntheticSequences;
-import dev.sasrec.engine.data.UserSequences;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -97,21 +92,9 @@ final class EventLog {
         }
     }
 
-    /** A log with a hidden next-item rule: users u1.., items i1.., one event a minute per user. */
+    /** The generated log that {@code sasrec.input.generated} describes. */
     static Dataset<Row> generated(SparkSession spark, Config g) {
-        UserSequences data = SyntheticSequences.generate(g.getInt("users"), g.getInt("items"), g.getInt("min-length"),
+        return SampleLog.generate(spark, g.getInt("users"), g.getInt("items"), g.getInt("min-length"),
                 g.getInt("max-length"), g.getDouble("rule-strength"), g.getLong("seed"));
-        List<Row> rows = new ArrayList<>();
-        long start = 1_700_000_000L;
-        for (int u = 0; u < data.numUsers(); u++) {
-            int[] s = data.sequences()[u];
-            for (int i = 0; i < s.length; i++) {
-                rows.add(RowFactory.create("u" + (u + 1), "i" + s[i], start + u * 7L + 60L * i));
-            }
-        }
-        StructType schema = new StructType().add(USER, DataTypes.StringType, false).add(ITEM, DataTypes.StringType, false)
-                .add(TIME, DataTypes.LongType, false);
-        return spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
-                .parallelize(rows, Math.max(4, rows.size() / 20_000)), schema);
     }
 }

@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.size;
 
 /**
  * The SASRec jobs, one main class with subcommands, for {@code spark-submit} and {@code bin/sasrec}:
@@ -198,7 +197,7 @@ public final class SasRecJob {
         provenance.put("training", summaryJson(summary));
         provenance.put("heldOutLastEvent", holdOut);
         provenance.put("seconds", (System.nanoTime() - t0) / 1e9);
-        float[][][] attention = attention(fitted, events);
+        float[][][] attention = TrainingPlots.averageAttention(model, indexed(fitted, events), INDEX);
         output.write(cfg.getString("output.report"), tmp -> TrainingReport.write(tmp,
                 spark.sparkContext().hadoopConfiguration(), summary, attention, provenance));
         deleteCheckpoints();
@@ -287,17 +286,6 @@ public final class SasRecJob {
             throw new UncheckedIOException(e);
         }
         throw new IllegalStateException(pipelinePath + " has no saved stage for " + uid);
-    }
-
-    private float[][][] attention(PipelineModel fitted, Dataset<Row> events) {
-        SASRecModel model = sasrecStage(fitted);
-        int positions = Math.min(15, model.network().config().maxLen());
-        Dataset<Row> indexed = indexed(fitted, events);
-        List<int[]> histories = new ArrayList<>();
-        for (Row r : indexed.filter(size(col(INDEX)).geq(positions)).select(INDEX).limit(256).collectAsList()) {
-            histories.add(r.<Integer>getList(0).stream().mapToInt(Integer::intValue).filter(i -> i > 0).toArray());
-        }
-        return model.network().newScorer().averageAttention(histories.toArray(new int[0][]), positions);
     }
 
     private void deleteCheckpoints() {
