@@ -162,14 +162,22 @@ public final class SasRecJob {
         long t0 = System.nanoTime();
         EventLog log = new EventLog(cfg);
         spark.sparkContext().setJobDescription("SASRec train: reading " + log.describe());
+        Sessionizer sessionizer = StageParams.apply(new Sessionizer().setOutputCol(ITEMS).setTimeUnit(log.timeUnit()),
+                cfg.getConfig("sessions"), "sessions");
+        Dataset<Row> raw = log.read(spark);
+        // Invalid events are handled (failed on, or skipped and counted) before the filter could drop them unseen.
+        Map<String, Long> invalid = sessionizer.getOrDefault(sessionizer.handleInvalid()).equals("skip")
+                ? sessionizer.invalidEvents(raw) : Map.of();
+        if (!invalid.isEmpty()) {
+            LOG.warn("skipping invalid events: {}", invalid);
+        }
         InteractionFilter.Result filtered = StageParams.apply(new InteractionFilter(), cfg.getConfig("filter"), "filter")
-                .filter(log.read(spark));
+                .filter(sessionizer.validEvents(raw));
         LOG.info("{}", filtered.report());
         Dataset<Row> events = filtered.events().cache();
 
         List<PipelineStage> stages = new ArrayList<>();
-        stages.add(StageParams.apply(new Sessionizer().setOutputCol(ITEMS).setTimeUnit(log.timeUnit()),
-                cfg.getConfig("sessions"), "sessions"));
+        stages.add(sessionizer);
         stages.add(StageParams.apply(new ItemIndexer().setInputCol(ITEMS).setOutputCol(INDEX), cfg.getConfig("indexer"), "indexer"));
         boolean holdOut = cfg.getBoolean("training.hold-out-last");
         if (holdOut) {
@@ -194,6 +202,7 @@ public final class SasRecJob {
         TrainingSummary summary = model.summary().orElseThrow();
         Map<String, Object> provenance = provenance("train", log);
         provenance.put("filter", filtered.report().toString());
+        provenance.put("skippedInvalidEvents", invalid);
         provenance.put("training", summaryJson(summary));
         provenance.put("heldOutLastEvent", holdOut);
         provenance.put("seconds", (System.nanoTime() - t0) / 1e9);

@@ -115,6 +115,37 @@ class SasRecJobTest {
     }
 
     @Test
+    void skippedInvalidEventsAreCountedInTheTrainingReport(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("user,item,timestamp\n");
+        for (int u = 0; u < 40; u++) {
+            for (int t = 0; t < 6; t++) {
+                csv.append('u').append(u).append(",i").append((u + t) % 25).append(',').append(1000 + 60 * t).append('\n');
+            }
+        }
+        csv.append(",i1,1000\nu1,,1000\nu2,i3,-60\n");
+        Path events = dir.resolve("events.csv");
+        Files.writeString(events, csv);
+        Path out = dir.resolve("out");
+        List<String> o = new ArrayList<>(List.of("input.path=" + events, "sessions.handleInvalid=skip",
+                "model.hiddenUnits=8", "model.maxLen=8", "model.maxEpochs=1", "model.validationUsers=0",
+                "output.dir=" + out));
+        job(o).execute("train");
+        JsonNode training = new ObjectMapper().readTree(out.resolve("report").resolve(TrainingReport.JSON).toFile());
+        JsonNode skipped = training.get("skippedInvalidEvents");
+        assertEquals(1, skipped.get(dev.sasrec.spark.sessions.Sessionizer.USER_INVALID).asInt(), skipped.toString());
+        assertEquals(1, skipped.get(dev.sasrec.spark.sessions.Sessionizer.ITEM_INVALID).asInt(), skipped.toString());
+        assertEquals(1, skipped.get(dev.sasrec.spark.sessions.Sessionizer.TIME_INVALID).asInt(), skipped.toString());
+
+        o.set(1, "sessions.handleInvalid=error");
+        Exception e = assertThrows(Exception.class, () -> job(o).execute("train"));
+        StringBuilder m = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            m.append(t.getMessage());
+        }
+        assertTrue(m.toString().contains("is null or empty") && m.toString().contains("handleInvalid=skip"), m.toString());
+    }
+
+    @Test
     void theCommandLineReportsFailuresWithANonZeroStatus() {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -1,14 +1,14 @@
 package dev.sasrec.engine;
 
-/** Training produced a NaN or infinite loss; names the epoch and step where it happened. */
+/** Training produced a NaN or infinite loss or gradient norm; names the epoch and step where it happened. */
 public final class NonFiniteLossException extends ArithmeticException {
 
     private final int epoch;
     private final int step;
 
-    NonFiniteLossException(int epoch, int step, double loss) {
-        super("loss is " + loss + " at epoch " + epoch + ", step " + step
-                + "; lower the learning rate or check the input data");
+    NonFiniteLossException(int epoch, int step, String quantity, double value) {
+        super(quantity + " is " + value + " at epoch " + epoch + ", step " + step
+                + "; lower the learning rate, set gradientClipNorm, or check the input data");
         this.epoch = epoch;
         this.step = step;
     }

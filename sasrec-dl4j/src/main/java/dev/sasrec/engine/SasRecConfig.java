@@ -28,6 +28,8 @@ import java.util.Map;
  * @param bucketByLength  form each batch from users of similar history length (drawn at random from a pool of
  *                        64 batches), so batches trimmed to their longest history are short; changes which users
  *                        share a batch, not the model
+ * @param gradientClipNorm rescale a step's gradient to this L2 norm when it is larger (the loss and the
+ *                        gradient norm are then also checked to be finite); 0 turns clipping off; at least 0
  */
 public record SasRecConfig(
         int hiddenUnits,
@@ -46,7 +48,8 @@ public record SasRecConfig(
         boolean preLayerNorm,
         double layerNormEps,
         long seed,
-        boolean bucketByLength) implements java.io.Serializable {
+        boolean bucketByLength,
+        double gradientClipNorm) implements java.io.Serializable {
 
     /** Validates every field; the message names the parameter, the value and what was expected. */
     public SasRecConfig {
@@ -65,6 +68,8 @@ public record SasRecConfig(
         require(loss != null, "loss", null, "one of bce, ce, sampled");
         require(numNegatives >= 1, "numNegatives", numNegatives, "an integer >= 1");
         require(layerNormEps > 0 && Double.isFinite(layerNormEps), "layerNormEps", layerNormEps, "a finite value > 0");
+        require(gradientClipNorm >= 0 && Double.isFinite(gradientClipNorm), "gradientClipNorm", gradientClipNorm,
+                "a finite value >= 0 (0: no clipping)");
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {
@@ -89,7 +94,8 @@ public record SasRecConfig(
                 .hiddenUnits(hiddenUnits).maxLen(maxLen).numBlocks(numBlocks).numHeads(numHeads)
                 .dropout(dropout).l2Emb(l2Emb).learningRate(learningRate).beta1(beta1).beta2(beta2)
                 .epsilon(epsilon).batchSize(batchSize).loss(loss).numNegatives(numNegatives)
-                .preLayerNorm(preLayerNorm).layerNormEps(layerNormEps).seed(seed).bucketByLength(bucketByLength);
+                .preLayerNorm(preLayerNorm).layerNormEps(layerNormEps).seed(seed).bucketByLength(bucketByLength)
+                .gradientClipNorm(gradientClipNorm);
     }
 
     /** Every field by name, in declaration order, for provenance and checkpoints. */
@@ -112,10 +118,11 @@ public record SasRecConfig(
         m.put("layerNormEps", Double.toString(layerNormEps));
         m.put("seed", Long.toString(seed));
         m.put("bucketByLength", Boolean.toString(bucketByLength));
+        m.put("gradientClipNorm", Double.toString(gradientClipNorm));
         return m;
     }
 
-    /** Inverse of {@link #toMap()}; unknown or missing keys are errors that name the key. */
+    /** Inverse of {@link #toMap()}; an unknown key is an error that names it, a missing key keeps its default. */
     public static SasRecConfig fromMap(Map<String, String> m) {
         Builder b = builder();
         for (Map.Entry<String, String> e : m.entrySet()) {
@@ -139,6 +146,7 @@ public record SasRecConfig(
                     case "layerNormEps" -> b.layerNormEps(Double.parseDouble(v));
                     case "seed" -> b.seed(Long.parseLong(v));
                     case "bucketByLength" -> b.bucketByLength(parseBoolean(e.getKey(), v));
+                    case "gradientClipNorm" -> b.gradientClipNorm(Double.parseDouble(v));
                     default -> throw new IllegalArgumentException("unknown configuration key '" + e.getKey() + "'");
                 }
             } catch (NumberFormatException ex) {
@@ -174,6 +182,7 @@ public record SasRecConfig(
         private double layerNormEps = 1e-8;
         private long seed = 42L;
         private boolean bucketByLength = true;
+        private double gradientClipNorm = 0.0;
 
         private Builder() {
         }
@@ -212,12 +221,14 @@ public record SasRecConfig(
         public Builder seed(long v) { seed = v; return this; }
         /** @param v batch users of similar length together, default true */
         public Builder bucketByLength(boolean v) { bucketByLength = v; return this; }
+        /** @param v gradient L2 norm cap, default 0 (off) */
+        public Builder gradientClipNorm(double v) { gradientClipNorm = v; return this; }
 
         /** Validates and returns the configuration. */
         public SasRecConfig build() {
             return new SasRecConfig(hiddenUnits, maxLen, numBlocks, numHeads, dropout, l2Emb, learningRate,
                     beta1, beta2, epsilon, batchSize, loss, numNegatives, preLayerNorm, layerNormEps, seed,
-                    bucketByLength);
+                    bucketByLength, gradientClipNorm);
         }
     }
 }

@@ -65,12 +65,23 @@ public final class SasRecTrainer {
      * One optimisation step on one batch.
      *
      * @return the batch's mean loss
-     * @throws NonFiniteLossException when the loss is NaN or infinite; the parameters are left unchanged
+     * @throws NonFiniteLossException when the loss (or, with gradient clipping, the gradient norm) is NaN or
+     *                                infinite; the parameters are left unchanged
      */
     public double trainStep(int[][] sequences, int[][] seen) {
         double loss = accumulate(sequences, seen);
         if (!Double.isFinite(loss)) {
-            throw new NonFiniteLossException(epoch + 1, iteration + 1, loss);
+            throw new NonFiniteLossException(epoch + 1, iteration + 1, "loss", loss);
+        }
+        double clip = config.gradientClipNorm();
+        if (clip > 0) {
+            double norm = gradient.norm2Number().doubleValue();
+            if (!Double.isFinite(norm)) {
+                throw new NonFiniteLossException(epoch + 1, iteration + 1, "gradient norm", norm);
+            }
+            if (norm > clip) {
+                gradient.muli(clip / norm);
+            }
         }
         adam.applyUpdater(gradient, iteration, epoch);
         params.subi(gradient);

@@ -38,6 +38,7 @@ final class EngineParams implements Serializable {
     final DoubleParam layerNormEps;
     final LongParam seed;
     final BooleanParam bucketByLength;
+    final DoubleParam gradientClipNorm;
     final IntParam maxEpochs;
     final IntParam validationUsers;
 
@@ -60,6 +61,9 @@ final class EngineParams implements Serializable {
         layerNormEps = new DoubleParam(o, "layerNormEps", "layer-norm epsilon (> 0); default 1e-8", ParamValidators.gt(0));
         seed = new LongParam(o, "seed", "seed of initialisation, partitioning, sampling and dropout; default 42");
         bucketByLength = new BooleanParam(o, "bucketByLength", "batch users of similar history length together; default true");
+        gradientClipNorm = new DoubleParam(o, "gradientClipNorm",
+                "rescale each step's gradient to this L2 norm when larger; 0 turns clipping off (>= 0); default 0",
+                ParamValidators.gtEq(0));
         maxEpochs = new IntParam(o, "maxEpochs", "training epochs (>= 1); default 50", ParamValidators.gtEq(1));
         validationUsers = new IntParam(o, "validationUsers",
                 "users (drawn with the seed among histories of at least 3 items) whose last item is held out of training "
@@ -82,6 +86,7 @@ final class EngineParams implements Serializable {
         o.setDefault(layerNormEps, DEFAULTS.layerNormEps());
         o.setDefault(seed, DEFAULTS.seed());
         o.setDefault(bucketByLength, DEFAULTS.bucketByLength());
+        o.setDefault(gradientClipNorm, DEFAULTS.gradientClipNorm());
         o.setDefault(maxEpochs, 50);
         o.setDefault(validationUsers, 0);
     }
@@ -98,6 +103,7 @@ final class EngineParams implements Serializable {
                 .numNegatives((Integer) o.getOrDefault(numNegatives)).preLayerNorm((Boolean) o.getOrDefault(preLayerNorm))
                 .layerNormEps((Double) o.getOrDefault(layerNormEps)).seed((Long) o.getOrDefault(seed))
                 .bucketByLength((Boolean) o.getOrDefault(bucketByLength))
+                .gradientClipNorm((Double) o.getOrDefault(gradientClipNorm))
                 .build();
     }
 }

@@ -140,6 +140,8 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public LongParam seed() { return engine.seed; }
     /** @return length-bucketed batches param */
     public BooleanParam bucketByLength() { return engine.bucketByLength; }
+    /** @return gradient-norm cap param (0: no clipping) */
+    public DoubleParam gradientClipNorm() { return engine.gradientClipNorm; }
     /** @return training epochs param */
     public IntParam maxEpochs() { return engine.maxEpochs; }
     /** @return held-out validation users param */
@@ -219,6 +221,8 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public SASRec setSeed(long v) { set(engine.seed, v); return this; }
     /** @param v length-bucketed batches */
     public SASRec setBucketByLength(boolean v) { set(engine.bucketByLength, v); return this; }
+    /** @param v cap on each step's gradient L2 norm, 0 for no clipping */
+    public SASRec setGradientClipNorm(double v) { set(engine.gradientClipNorm, v); return this; }
     /** @param v training epochs */
     public SASRec setMaxEpochs(int v) { set(engine.maxEpochs, v); return this; }
     /** @param v users held out for per-epoch validation, 0 for none */

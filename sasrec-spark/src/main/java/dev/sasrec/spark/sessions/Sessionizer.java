@@ -19,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -38,6 +37,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
@@ -55,6 +55,13 @@ import static org.apache.spark.sql.functions.when;
 public final class Sessionizer extends Transformer implements DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
+
+    /** Reason named by {@link #invalidEvents} for a null or empty user. */
+    public static final String USER_INVALID = "user null or empty";
+    /** Reason named by {@link #invalidEvents} for a null or empty item. */
+    public static final String ITEM_INVALID = "item null or empty";
+    /** Reason named by {@link #invalidEvents} for a null, negative, NaN or infinite time. */
+    public static final String TIME_INVALID = "time null, negative or not finite";
 
     private final String uid;
     private final Param<String> userCol;
@@ -90,7 +97,8 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
         sessionCol = new Param<>(this, "sessionCol", "output column of the 0-based session index; default session");
         outputCol = new Param<>(this, "outputCol", "output column of the time-ordered items; default items");
         handleInvalid = new Param<>(this, "handleInvalid",
-                "events with a null user, item or time: error (fail, naming the column) or skip; default error",
+                "events with a null or empty user or item, or a null, negative or non-finite time: error (fail, naming the "
+                        + "column and the value) or skip (invalidEvents counts them); default error",
                 ParamValidators.inArray(new String[]{"error", "skip"}));
         setDefault(userCol, "user");
         setDefault(itemCol, "item");
@@ -174,26 +182,7 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
         transformSchema(dataset.schema());
         String user = $(userCol);
         String item = $(itemCol);
-        DataType timeType = dataset.schema().apply($(timeCol)).dataType();
-        Column seconds = timeType instanceof NumericType
-                ? ($(timeUnit).equals("milliseconds") ? col($(timeCol)).cast("double").divide(1000.0) : col($(timeCol)).cast("double"))
-                : unix_micros(col($(timeCol)).cast("timestamp")).cast("double").divide(1e6);
-        Dataset<Row> events = dataset.select(col(user), col(item), seconds.as("__t"), col($(timeCol)).as("__raw"));
-        Column invalid = col(user).isNull().or(col(item).isNull()).or(col("__t").isNull())
-                .or(when(col("__t").isNaN(), lit(true)).otherwise(lit(false)));
-        if ($(handleInvalid).equals("skip")) {
-            events = events.filter(invalid.unary_$bang());
-        } else {
-            Column message = concat(lit("Sessionizer: invalid event: "),
-                    when(col(user).isNull(), lit("column " + user + " is null"))
-                            .when(col(item).isNull(), lit("column " + item + " is null"))
-                            .otherwise(concat(lit("column " + $(timeCol) + " has value "),
-                                    coalesce(col("__raw").cast("string"), lit("null")),
-                                    lit(", expected a timestamp or a number of " + $(timeUnit)))),
-                    lit("; set handleInvalid=skip to drop such events"));
-            // A filter predicate is always evaluated; an unused column with the check could be pruned away.
-            events = events.filter(when(invalid, raise_error(message).cast("boolean")).otherwise(lit(true)));
-        }
+        Dataset<Row> events = validEvents(dataset).select(col(user), col(item), seconds(dataset.schema()).as("__t"));
 
         List<Column> keys = new ArrayList<>();
         keys.add(col(user));
@@ -218,6 +207,71 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
         List<Column> out = new ArrayList<>(keys);
         out.add(org.apache.spark.sql.functions.transform(col("__events"), e -> e.getField("item")).as($(outputCol)));
         return grouped.select(out.toArray(new Column[0]));
+    }
+
+    /**
+     * The rows of {@code dataset} that {@link #transform} sessionizes, all columns kept: under
+     * {@code handleInvalid = skip} the invalid events are left out; under {@code error} an invalid event fails the
+     * job that reads the result, naming the column and the value. A pipeline that filters events before
+     * sessionizing them runs this first, so that no invalid event is silently removed by the filter.
+     */
+    public Dataset<Row> validEvents(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        Column reason = invalidReason(dataset.schema());
+        if ($(handleInvalid).equals("skip")) {
+            return dataset.toDF().filter(reason.isNull());
+        }
+        Column message = concat(lit("Sessionizer: invalid event: "), reason, lit("; set handleInvalid=skip to drop such events"));
+        // A filter predicate is always evaluated; an unused column with the check could be pruned away.
+        return dataset.toDF().filter(when(reason.isNotNull(), raise_error(message).cast("boolean")).otherwise(lit(true)));
+    }
+
+    /**
+     * Counts the events that {@code handleInvalid = skip} drops, by reason: {@link #USER_INVALID},
+     * {@link #ITEM_INVALID}, {@link #TIME_INVALID}; reasons with no event are left out. Runs one aggregation; use it
+     * to report what a skipping run dropped.
+     */
+    public java.util.Map<String, Long> invalidEvents(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        StructType schema = dataset.schema();
+        Column kind = when(blank($(userCol), schema), lit(USER_INVALID))
+                .when(blank($(itemCol), schema), lit(ITEM_INVALID))
+                .when(badTime(schema), lit(TIME_INVALID));
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Row r : dataset.select(kind.as("kind")).filter(col("kind").isNotNull()).groupBy("kind").count().collectAsList()) {
+            counts.put(r.getString(0), r.getLong(1));
+        }
+        return counts;
+    }
+
+    /** The event time in seconds since the epoch, as a double. */
+    private Column seconds(StructType schema) {
+        Column t = col($(timeCol));
+        if (schema.apply($(timeCol)).dataType() instanceof NumericType) {
+            return $(timeUnit).equals("milliseconds") ? t.cast("double").divide(1000.0) : t.cast("double");
+        }
+        return unix_micros(t.cast("timestamp")).cast("double").divide(1e6);
+    }
+
+    /** Null when the event is valid, otherwise what is wrong with it, naming the column and the value. */
+    private Column invalidReason(StructType schema) {
+        String expectedTime = ", expected a timestamp or a non-negative, finite number of " + $(timeUnit) + " since the epoch";
+        return when(blank($(userCol), schema), lit("column " + $(userCol) + " is null or empty"))
+                .when(blank($(itemCol), schema), lit("column " + $(itemCol) + " is null or empty"))
+                .when(badTime(schema), concat(lit("column " + $(timeCol) + " has value "),
+                        coalesce(col($(timeCol)).cast("string"), lit("null")), lit(expectedTime)));
+    }
+
+    /** Null, or an empty or blank string. */
+    private static Column blank(String column, StructType schema) {
+        Column c = col(column);
+        return schema.apply(column).dataType().equals(DataTypes.StringType) ? c.isNull().or(trim(c).equalTo("")) : c.isNull();
+    }
+
+    /** Null, NaN, negative or infinite. */
+    private Column badTime(StructType schema) {
+        Column t = seconds(schema);
+        return t.isNull().or(t.isNaN()).or(t.lt(0)).or(t.equalTo(lit(Double.POSITIVE_INFINITY)));
     }
 
     @Override

@@ -1,0 +1,75 @@
+package dev.sasrec.engine;
+
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.UserSequences;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A diverging run stops naming the epoch and step; gradient clipping caps each step's gradient norm. */
+class TrainingFailuresTest {
+
+    private static final UserSequences DATA = SyntheticSequences.generate(200, 60, 10, 20, 0.9, 3);
+
+    private static SasRecConfig.Builder small() {
+        return SasRecConfig.builder().hiddenUnits(16).maxLen(12).numBlocks(1).numHeads(1).dropout(0.0)
+                .batchSize(32).seed(5);
+    }
+
+    @Test
+    void aDivergingRunStopsNamingTheEpochAndStepAndKeepsTheLastFiniteParameters() {
+        SasRecTrainer trainer = new SasRecTrainer(small().learningRate(1e30).build(), DATA.numItems());
+        TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> {
+            for (int epoch = 0; epoch < 5; epoch++) {
+                trainer.trainEpoch(train);
+            }
+        });
+        assertEquals(1, e.epoch(), e.getMessage());
+        assertTrue(e.step() >= 2, "the first step starts from finite parameters: " + e.getMessage());
+        assertTrue(e.getMessage().contains("at epoch 1, step " + e.step()) && e.getMessage().contains("gradientClipNorm"),
+                e.getMessage());
+        assertEquals(e.step() - 1, trainer.iterations(), "the failing step was not applied");
+    }
+
+    @Test
+    void clippingRescalesTheGradientToTheCapAndLeavesSmallerGradientsAlone() {
+        int[][] batch = Arrays.copyOf(DATA.sequences(), 32);
+        int[][] seen = Arrays.stream(batch).map(h -> Arrays.stream(h).distinct().sorted().toArray()).toArray(int[][]::new);
+        double raw = firstMomentNorm(new SasRecTrainer(small().build(), DATA.numItems()), batch, seen);
+        double cap = raw / 4;
+        assertEquals(cap, firstMomentNorm(new SasRecTrainer(small().gradientClipNorm(cap).build(), DATA.numItems()), batch, seen),
+                cap * 1e-4, "Adam's first moment after one step is (1 - beta1) times the clipped gradient");
+        assertEquals(raw, firstMomentNorm(new SasRecTrainer(small().gradientClipNorm(raw * 2).build(), DATA.numItems()), batch, seen),
+                raw * 1e-6, "a gradient under the cap is unchanged");
+
+        SasRecTrainer unclipped = new SasRecTrainer(small().build(), DATA.numItems());
+        SasRecTrainer loose = new SasRecTrainer(small().gradientClipNorm(raw * 2).build(), DATA.numItems());
+        unclipped.trainStep(batch, seen);
+        loose.trainStep(batch, seen);
+        assertArrayEquals(unclipped.parameters().data().asFloat(), loose.parameters().data().asFloat());
+    }
+
+    @Test
+    void theCapIsValidatedAndTravelsWithTheConfiguration() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small().gradientClipNorm(-1).build());
+        assertTrue(e.getMessage().startsWith("gradientClipNorm: invalid value -1.0"), e.getMessage());
+        SasRecConfig c = small().gradientClipNorm(2.5).build();
+        assertEquals(c, SasRecConfig.fromMap(c.toMap()));
+    }
+
+    private static double firstMomentNorm(SasRecTrainer trainer, int[][] batch, int[][] seen) {
+        trainer.trainStep(batch, seen);
+        long size = trainer.parameters().length();
+        INDArray m = trainer.optimizerState().get(NDArrayIndex.interval(0, size));
+        return m.norm2Number().doubleValue() / (1 - trainer.config().beta1());
+    }
+}
