@@ -284,13 +284,16 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
                     return list.stream().mapToInt(Integer::intValue).toArray();
                 });
         int workers = (Integer) $(distributed.numWorkers);
-        JavaPairRDD<Long, int[]> keyed = sequences.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+        // Keyed by content, not by the order rows arrive in: that order changes with shuffles and with recomputing
+        // a lost partition, and the validation sample, the partitioning and each partition's order must not.
+        // Histories with equal keys are equal (up to 64-bit collisions), so their relative order cannot matter.
+        JavaPairRDD<Long, int[]> keyed = sequences.mapToPair(s -> new Tuple2<>(contentKey(s), s));
         HeldOutValidation validation = null;
         if ((Integer) $(engine.validationUsers) > 0) {
             validation = HeldOutValidation.sample(keyed, (Integer) $(engine.validationUsers), config.seed());
             keyed = validation.holdOut(keyed);
         }
-        JavaRDD<int[]> all = keyed.partitionBy(new HashPartitioner(workers)).values()
+        JavaRDD<int[]> all = keyed.repartitionAndSortWithinPartitions(new HashPartitioner(workers)).values()
                 .persist(StorageLevel.MEMORY_AND_DISK());
         long total = all.count();
         int finalNumItems = numItems;
@@ -367,6 +370,16 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         WarmStart.Start start = WarmStart.from(SASRecModel.load(path), path, config, numItems, vocabulary);
         LOG.info("warm start from {}: {} of {} item embeddings carried over", path, start.itemsCarried(), numItems);
         return start.network();
+    }
+
+    /** A 64-bit hash of a history's items, stable across JVMs and runs. */
+    static long contentKey(int[] history) {
+        long h = 0x9E3779B97F4A7C15L ^ history.length;
+        for (int item : history) {
+            h = (h ^ item) * 0xFF51AFD7ED558CCDL;
+            h ^= h >>> 33;
+        }
+        return h;
     }
 
     @Override

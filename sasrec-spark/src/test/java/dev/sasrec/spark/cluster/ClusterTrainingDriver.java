@@ -1,0 +1,91 @@
+package dev.sasrec.spark.cluster;
+
+import dev.sasrec.engine.LeaveOneOutEvaluator;
+import dev.sasrec.engine.Protocol;
+import dev.sasrec.engine.RankingMetrics;
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.spark.recommend.SASRec;
+import dev.sasrec.spark.recommend.SASRecModel;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The driver of {@link ExecutorLossTest}, run in its own JVM against a standalone master: trains SASRec with two
+ * workers on generated data, then writes one line to the output file: the full-ranking test NDCG@10, a hash of the
+ * trained parameters, and how many executors were lost and tasks failed on the way.
+ *
+ * <p>Arguments: master URL, output file, executor JVM options (one string).
+ */
+public final class ClusterTrainingDriver {
+
+    private ClusterTrainingDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SparkSession spark = SparkSession.builder().master(args[0]).appName("sasrec-executor-loss")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.ui.enabled", "false")
+                .config("spark.executor.cores", "1")
+                .config("spark.cores.max", "2")
+                .config("spark.executor.memory", "768m")
+                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                .config("spark.executor.extraJavaOptions", args[2])
+                .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+                .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s")
+                .config("spark.default.parallelism", "2")
+                .getOrCreate();
+        AtomicInteger executorsRemoved = new AtomicInteger();
+        AtomicInteger failedTasks = new AtomicInteger();
+        spark.sparkContext().addSparkListener(new SparkListener() {
+            @Override
+            public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
+                executorsRemoved.incrementAndGet();
+            }
+
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd e) {
+                if (!e.taskInfo().successful()) {
+                    failedTasks.incrementAndGet();
+                }
+            }
+        });
+
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticSequences.generate(600, 120, 20, 40, 0.9, 7));
+        StructType schema = new StructType().add("user", DataTypes.IntegerType)
+                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
+        List<Row> rows = new ArrayList<>();
+        int[][] train = split.train();
+        for (int u = 0; u < train.length; u++) {
+            rows.add(RowFactory.create(u, Arrays.stream(train[u]).boxed().toArray(Integer[]::new)));
+        }
+        Dataset<Row> data = spark.createDataFrame(rows, schema).repartition(2);
+        // One averaging round per epoch: each epoch is one Spark job whose two tasks run the whole epoch, so an
+        // executor killed during an epoch takes a running task with it.
+        SASRecModel model = new SASRec().setItemsCol("itemIndex").setHiddenUnits(32).setMaxLen(40).setNumBlocks(2)
+                .setDropout(0.1).setBatchSize(32).setLearningRate(0.005).setMaxEpochs(8).setSeed(21L)
+                .setNumWorkers(2).setAveragingFrequency(1000).fit(data);
+        RankingMetrics full = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), split,
+                LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
+        int hash = Arrays.hashCode(model.network().parameters().data().asFloat());
+        Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d%n", full.ndcg(), hash,
+                executorsRemoved.get(), failedTasks.get()));
+        spark.stop();
+    }
+}
