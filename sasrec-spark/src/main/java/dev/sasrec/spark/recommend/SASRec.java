@@ -326,6 +326,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
             if (restored.isPresent()) {
                 start = restored.get().state();
                 firstEpoch = restored.get().epoch() + 1;
+                restored.get().history().forEach(summary::addEpoch);
                 LOG.info("resuming from the checkpoint of epoch {} in {}", restored.get().epoch(), $(distributed.checkpointDir));
             }
         }
@@ -341,7 +342,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
                             : validator.evaluate(measured, new SasRecNetwork(config, finalNumItems, Nd4j.createFromArray(state.params())));
                     summary.addEpoch(e);
                     if (checkpoints != null && (e.epoch() % interval == 0 || e.epoch() == epochs)) {
-                        checkpoints.save(state, e.epoch(), config, numItems, count);
+                        checkpoints.save(state, e.epoch(), config, numItems, count, summary.epochs());
                     }
                     return e;
                 });

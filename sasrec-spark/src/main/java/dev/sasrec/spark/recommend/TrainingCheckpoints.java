@@ -15,21 +15,24 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Training checkpoints in a directory of any Hadoop file system: {@code epoch-000010/} holds the network
  * ({@code network.sasrec}, the engine's checkpoint format) and {@code state.bin} (format version, epoch,
- * optimiser step, number of training sequences, Adam state). Each is written under a temporary name and renamed,
+ * optimiser step, number of training sequences, Adam state and, from version 2, the summary of every epoch so far,
+ * so that a resumed run reports its whole learning curve). Each is written under a temporary name and renamed,
  * so a crash never leaves a half-written checkpoint behind a valid name.
  */
 final class TrainingCheckpoints {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
-    /** A checkpoint read back: the averaging state and the number of epochs it completed. */
-    record Restored(ParameterAveraging.State state, int epoch) { }
+    /** A checkpoint read back: the averaging state, the number of epochs it completed and their summaries. */
+    record Restored(ParameterAveraging.State state, int epoch, List<TrainingSummary.Epoch> history) { }
 
     private final Path dir;
     private final FileSystem fs;
@@ -43,7 +46,8 @@ final class TrainingCheckpoints {
         }
     }
 
-    void save(ParameterAveraging.State state, int epoch, SasRecConfig config, int numItems, long sequences) {
+    void save(ParameterAveraging.State state, int epoch, SasRecConfig config, int numItems, long sequences,
+              List<TrainingSummary.Epoch> history) {
         String name = String.format(Locale.ROOT, "epoch-%06d", epoch);
         Path tmp = new Path(dir, "_" + name + ".tmp");
         try {
@@ -59,6 +63,15 @@ final class TrainingCheckpoints {
                 out.writeInt(state.adam().length);
                 for (float v : state.adam()) {
                     out.writeFloat(v);
+                }
+                out.writeInt(history.size());
+                for (TrainingSummary.Epoch e : history) {
+                    out.writeInt(e.epoch());
+                    out.writeDouble(e.loss());
+                    out.writeDouble(e.sequencesPerSecond());
+                    out.writeDouble(e.seconds());
+                    out.writeDouble(e.validationNdcg10());
+                    out.writeDouble(e.validationHr10());
                 }
             }
             Path target = new Path(dir, name);
@@ -92,8 +105,8 @@ final class TrainingCheckpoints {
                 }
                 try (DataInputStream in = new DataInputStream(fs.open(new Path(e.getPath(), "state.bin")))) {
                     int version = in.readInt();
-                    if (version != VERSION) {
-                        throw new IOException(e.getPath() + "/state.bin has version " + version + ", expected " + VERSION);
+                    if (version < 1 || version > VERSION) {
+                        throw new IOException(e.getPath() + "/state.bin has version " + version + ", expected 1.." + VERSION);
                     }
                     int epoch = in.readInt();
                     int iteration = in.readInt();
@@ -105,8 +118,13 @@ final class TrainingCheckpoints {
                     for (int i = 0; i < adam.length; i++) {
                         adam[i] = in.readFloat();
                     }
+                    List<TrainingSummary.Epoch> history = new ArrayList<>();
+                    for (int i = version >= 2 ? in.readInt() : 0; i > 0; i--) {
+                        history.add(new TrainingSummary.Epoch(in.readInt(), in.readDouble(), in.readDouble(),
+                                in.readDouble(), in.readDouble(), in.readDouble()));
+                    }
                     float[] params = network.parameters().data().asFloat();
-                    return Optional.of(new Restored(new ParameterAveraging.State(params, adam, iteration), epoch));
+                    return Optional.of(new Restored(new ParameterAveraging.State(params, adam, iteration), epoch, history));
                 }
             }
             return Optional.empty();
