@@ -324,6 +324,7 @@ public final class SasRecJob {
         m.put("droppedRows", s.droppedRows());
         m.put("resumedAfterEpoch", s.resumedAfterEpoch());
         m.put("validationUsers", s.validationUsers());
+        m.put("positionsPerPass", s.positionsPerPass());
         List<Map<String, Object>> epochs = new ArrayList<>();
         for (TrainingSummary.Epoch e : s.epochs()) {
             Map<String, Object> row = new LinkedHashMap<>();

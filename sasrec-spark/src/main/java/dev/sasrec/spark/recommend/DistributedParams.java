@@ -29,7 +29,8 @@ final class DistributedParams implements Serializable {
                 ParamValidators.gtEq(2));
         maxPositionsPerPass = new IntParam(o, "maxPositionsPerPass",
                 "padded positions a worker computes in one pass; longer batches are split with exact gradient accumulation "
-                        + "(bounds executor memory) (>= 1); default 12800", ParamValidators.gtEq(1));
+                        + "(bounds executor memory; lowered further to fit the executor's memory overhead, "
+                        + "spark.executor.memoryOverhead) (>= 1); default 12800", ParamValidators.gtEq(1));
         initialModel = new Param<>(o, "initialModel",
                 "path of a saved SASRecModel to start from (warm start; same architecture; items are matched by raw id when both catalogues carry an ItemIndexer vocabulary, new items start fresh; otherwise the catalogue size must match); empty for none; default empty");
         checkpointDir = new Param<>(o, "checkpointDir",

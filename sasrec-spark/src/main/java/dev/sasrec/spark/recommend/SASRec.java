@@ -333,8 +333,17 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         summary.resumedAfter(firstEpoch - 1);
         int interval = (Integer) $(distributed.checkpointInterval);
         int epochs = (Integer) $(engine.maxEpochs);
+        int positions = (Integer) $(distributed.maxPositionsPerPass);
+        java.util.OptionalLong nativeBytes = NativeMemoryBudget.nativeBytes(dataset.sparkSession().sparkContext().getConf());
+        if (nativeBytes.isPresent()) {
+            int fit = NativeMemoryBudget.positionsPerPass(config, numItems, nativeBytes.getAsLong());
+            LOG.info("executor native memory {} MiB: at most {} padded positions per training pass (maxPositionsPerPass {})",
+                    nativeBytes.getAsLong() >> 20, fit, positions);
+            positions = Math.min(positions, fit);
+        }
+        summary.positionsPerPass(positions);
         ParameterAveraging averaging = new ParameterAveraging(config, numItems, (Integer) $(distributed.averagingFrequency),
-                (Integer) $(distributed.aggregationDepth), (Integer) $(distributed.maxPositionsPerPass));
+                (Integer) $(distributed.aggregationDepth), positions);
         HeldOutValidation validator = validation;
         ParameterAveraging.State end = averaging.train(trainable, start, firstEpoch, epochs, count,
                 (measured, state) -> {

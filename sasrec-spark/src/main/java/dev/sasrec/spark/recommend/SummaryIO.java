@@ -13,8 +13,9 @@ import java.util.List;
  * A {@link TrainingSummary} as one small Parquet table: kind {@code epoch} rows (epoch, loss, sequences per
  * second, seconds, validation NDCG@10 and HR@10), kind {@code dropped} rows (reason, count), one kind
  * {@code sizes} row (workers in {@code epoch}, items in {@code reason}, sequences in {@code count}), one kind
- * {@code resumed} row (the checkpoint epoch training resumed after, in {@code epoch}) and one kind
- * {@code validation} row (validation users in {@code count}).
+ * {@code resumed} row (the checkpoint epoch training resumed after, in {@code epoch}), one kind
+ * {@code validation} row (validation users in {@code count}) and one kind {@code passes} row (padded positions per
+ * training pass in {@code count}; absent from summaries written before it existed).
  */
 final class SummaryIO {
 
@@ -42,6 +43,7 @@ final class SummaryIO {
         rows.add(RowFactory.create("sizes", s.numWorkers(), null, null, null, Integer.toString(s.numItems()), s.trainedSequences(), null, null));
         rows.add(RowFactory.create("resumed", s.resumedAfterEpoch(), null, null, null, null, null, null, null));
         rows.add(RowFactory.create("validation", null, null, null, null, null, (long) s.validationUsers(), null, null));
+        rows.add(RowFactory.create("passes", null, null, null, null, null, (long) s.positionsPerPass(), null, null));
         spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(path);
     }
 
@@ -56,6 +58,7 @@ final class SummaryIO {
                 case "sizes" -> s.sizes(r.getLong(6), Integer.parseInt(r.getString(5)), r.getInt(1));
                 case "resumed" -> s.resumedAfter(r.getInt(1));
                 case "validation" -> s.validationUsers((int) r.getLong(6));
+                case "passes" -> s.positionsPerPass((int) r.getLong(6));
                 default -> throw new IllegalStateException(path + ": unknown summary row kind " + r.getString(0));
             }
         }

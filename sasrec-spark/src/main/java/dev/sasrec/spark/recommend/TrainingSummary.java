@@ -71,6 +71,7 @@ public final class TrainingSummary implements Serializable {
     private int numWorkers;
     private int resumedAfter;
     private int validationUsers;
+    private int positionsPerPass;
 
     void addEpoch(Epoch e) {
         epochs.add(e);
@@ -80,6 +81,18 @@ public final class TrainingSummary implements Serializable {
         if (count > 0) {
             droppedRows.merge(reason, count, Long::sum);
         }
+    }
+
+    void positionsPerPass(int positions) {
+        this.positionsPerPass = positions;
+    }
+
+    /**
+     * Padded positions a worker computed in one pass: {@code maxPositionsPerPass}, or fewer where the executor's
+     * native memory required it; 0 in summaries saved before this was recorded.
+     */
+    public int positionsPerPass() {
+        return positionsPerPass;
     }
 
     void resumedAfter(int epoch) {

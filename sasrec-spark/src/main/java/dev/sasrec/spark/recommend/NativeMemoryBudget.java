@@ -1,0 +1,67 @@
+package dev.sasrec.spark.recommend;
+
+import dev.sasrec.engine.Loss;
+import dev.sasrec.engine.SasRecConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.network.util.JavaUtils;
+
+import java.util.OptionalLong;
+
+/**
+ * Keeps training within an executor's native (off-heap) memory. ND4J's arrays live outside the Java heap, so what
+ * bounds them is the executor's memory overhead ({@code spark.executor.memoryOverhead}; by default the larger of
+ * 384 MiB and {@code spark.executor.memoryOverheadFactor} times the executor memory), the memory a container may
+ * use beyond the heap. A training pass needs native memory in proportion to the padded positions it computes, so
+ * the budget becomes a cap on positions per pass (batches above it are split into passes with the same result).
+ *
+ * <p>ND4J's own limit ({@code Nd4j.getEnvironment().setMaxPrimaryMemory}) is not enforced by the CPU backend of
+ * 1.0.0-M2.1 (measured: a 50 MB limit let a 1 GB step run), so sizing the passes is what keeps the bound.
+ *
+ * <p>The per-position cost was measured as resident memory over passes of 1,600 to 25,600 positions on the CPU
+ * backend: about {@code numBlocks * (960 * d + 75 * n * numHeads) + 4,000} bytes, plus 12 bytes per catalogue item
+ * for the full softmax (its logits and their gradient); see docs/RELIABILITY.md.
+ */
+final class NativeMemoryBudget {
+
+    /** Native memory an executor JVM uses whatever the model: JVM internals, thread stacks, ND4J's libraries. */
+    static final long RESERVED_BYTES = 256L << 20;
+    /** Share of the remaining budget a pass may plan for. */
+    static final double SAFETY = 0.8;
+    private static final long MIN_OVERHEAD = 384L << 20;
+
+    private NativeMemoryBudget() {
+    }
+
+    /**
+     * The executor's native memory: {@code spark.executor.memoryOverhead} when set; otherwise, on a cluster,
+     * Spark's default overhead; in local mode, where there is no executor container, none.
+     */
+    static OptionalLong nativeBytes(SparkConf conf) {
+        if (conf.contains("spark.executor.memoryOverhead")) {
+            return OptionalLong.of(mib(conf.get("spark.executor.memoryOverhead")));
+        }
+        if (conf.get("spark.master", "local").startsWith("local")) {
+            return OptionalLong.empty();
+        }
+        long heap = mib(conf.get("spark.executor.memory", "1g"));
+        double factor = conf.getDouble("spark.executor.memoryOverheadFactor", 0.1);
+        return OptionalLong.of(Math.max(MIN_OVERHEAD, (long) (factor * heap)));
+    }
+
+    /** Estimated native bytes one padded position of a training pass needs. */
+    static long bytesPerPosition(SasRecConfig c, int numItems) {
+        long perPosition = (long) c.numBlocks() * (960L * c.hiddenUnits() + 75L * c.maxLen() * c.numHeads()) + 4_000L;
+        return c.loss() == Loss.CE ? perPosition + 12L * numItems : perPosition;
+    }
+
+    /** The positions per pass that fit {@code nativeBytes}, at least one history's worth ({@code maxLen}). */
+    static int positionsPerPass(SasRecConfig c, int numItems, long nativeBytes) {
+        long usable = (long) (SAFETY * Math.max(0, nativeBytes - RESERVED_BYTES));
+        long positions = usable / bytesPerPosition(c, numItems);
+        return (int) Math.max(c.maxLen(), Math.min(Integer.MAX_VALUE, positions));
+    }
+
+    private static long mib(String size) {
+        return JavaUtils.byteStringAsMb(size) << 20;
+    }
+}
