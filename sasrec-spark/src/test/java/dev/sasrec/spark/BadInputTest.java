@@ -82,6 +82,7 @@ class BadInputTest {
                 {"", "i1", 10.0, "column user is null or empty"},
                 {"u1", "  ", 10.0, "column item is null or empty"},
                 {"u1", "i1", -5.0, "column timestamp has value -5.0, expected a timestamp or a non-negative, finite number"},
+                {"u1", "i1", null, "column timestamp has value null"},
                 {"u1", "i1", Double.NaN, "column timestamp has value NaN"},
                 {"u1", "i1", Double.POSITIVE_INFINITY, "column timestamp has value Infinity"},
         };
@@ -96,7 +97,7 @@ class BadInputTest {
         }
         Dataset<Row> log = spark.createDataFrame(all, DOUBLE_TIMES);
         Sessionizer skipping = new Sessionizer().setHandleInvalid("skip");
-        assertEquals(Map.of(Sessionizer.USER_INVALID, 1L, Sessionizer.ITEM_INVALID, 1L, Sessionizer.TIME_INVALID, 3L),
+        assertEquals(Map.of(Sessionizer.USER_INVALID, 1L, Sessionizer.ITEM_INVALID, 1L, Sessionizer.TIME_INVALID, 4L),
                 skipping.invalidEvents(log));
         long kept = skipping.transform(log).selectExpr("sum(size(items))").first().getLong(0);
         assertEquals(validEvents(3).size(), kept, "exactly the invalid events are skipped");
