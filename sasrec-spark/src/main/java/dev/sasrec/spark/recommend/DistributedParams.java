@@ -1,5 +1,6 @@
 package dev.sasrec.spark.recommend;
 
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
@@ -19,6 +20,8 @@ final class DistributedParams implements Serializable {
     final Param<String> initialModel;
     final Param<String> checkpointDir;
     final IntParam checkpointInterval;
+    final IntParam trainingTaskCpus;
+    final DoubleParam trainingTaskGpus;
 
     DistributedParams(Params o) {
         numWorkers = new IntParam(o, "numWorkers",
@@ -38,6 +41,16 @@ final class DistributedParams implements Serializable {
                         + "resumes from the latest one; empty for none; default empty");
         checkpointInterval = new IntParam(o, "checkpointInterval", "epochs between checkpoints (>= 1); default 10",
                 ParamValidators.gtEq(1));
+        trainingTaskCpus = new IntParam(o, "trainingTaskCpus",
+                "CPUs each training task asks for through a stage-level resource profile (its native threads follow); "
+                        + "0 keeps spark.task.cpus; needs a cluster manager, ignored in local mode (>= 0); default 0",
+                ParamValidators.gtEq(0));
+        trainingTaskGpus = new DoubleParam(o, "trainingTaskGpus",
+                "GPUs (resource name gpu) each training task asks for through a stage-level resource profile, so that "
+                        + "only training occupies the GPUs; 0 for none; needs a cluster manager, ignored in local mode "
+                        + "(>= 0); default 0", ParamValidators.gtEq(0));
+        o.setDefault(trainingTaskCpus, 0);
+        o.setDefault(trainingTaskGpus, 0.0);
         o.setDefault(checkpointDir, "");
         o.setDefault(checkpointInterval, 10);
         o.setDefault(numWorkers, 2);

@@ -8,6 +8,7 @@ import dev.sasrec.engine.TrainingSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceProfile;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,14 +68,17 @@ final class ParameterAveraging {
     private final int averagingFrequency;
     private final int aggregationDepth;
     private final int maxPositionsPerPass;
+    private final ResourceProfile trainingProfile;
 
+    /** {@code trainingProfile}: the stage-level resources of the training tasks, or null for the default ones. */
     ParameterAveraging(SasRecConfig config, int numItems, int averagingFrequency, int aggregationDepth,
-                       int maxPositionsPerPass) {
+                       int maxPositionsPerPass, ResourceProfile trainingProfile) {
         this.config = config;
         this.numItems = numItems;
         this.averagingFrequency = averagingFrequency;
         this.aggregationDepth = aggregationDepth;
         this.maxPositionsPerPass = maxPositionsPerPass;
+        this.trainingProfile = trainingProfile;
     }
 
     /**
@@ -148,7 +152,7 @@ final class ParameterAveraging {
         int items = numItems;
         int frequency = averagingFrequency;
         int positions = maxPositionsPerPass;
-        return partitioned.mapPartitionsWithIndex((pid, it) -> {
+        JavaRDD<Partial> trained = partitioned.mapPartitionsWithIndex((pid, it) -> {
             NativeThreads.set(Math.max(1, org.apache.spark.TaskContext.get().cpus()));
             List<int[]> seqs = new ArrayList<>();
             it.forEachRemaining(seqs::add);
@@ -198,7 +202,11 @@ final class ParameterAveraging {
                 TrainerPool.giveBack(cfg, items, trainer);
             }
             return Collections.singletonList(p).iterator();
-        }, true).treeAggregate(new Partial(), Partial::add, Partial::add, aggregationDepth);
+        }, true);
+        if (trainingProfile != null) {
+            trained = trained.withResources(trainingProfile);
+        }
+        return trained.treeAggregate(new Partial(), Partial::add, Partial::add, aggregationDepth);
     }
 
     /** The starting state of a network with fresh Adam moments. */

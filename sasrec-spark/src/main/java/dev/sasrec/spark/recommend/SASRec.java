@@ -154,6 +154,10 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public IntParam aggregationDepth() { return distributed.aggregationDepth; }
     /** @return padded positions per pass param */
     public IntParam maxPositionsPerPass() { return distributed.maxPositionsPerPass; }
+    /** @return CPUs per training task (stage-level resource profile) param */
+    public IntParam trainingTaskCpus() { return distributed.trainingTaskCpus; }
+    /** @return GPUs per training task (stage-level resource profile) param */
+    public DoubleParam trainingTaskGpus() { return distributed.trainingTaskGpus; }
     /** @return warm-start model path, empty for none param */
     public Param<String> initialModel() { return distributed.initialModel; }
     /** @return training checkpoint directory param */
@@ -235,6 +239,10 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public SASRec setAggregationDepth(int v) { set(distributed.aggregationDepth, v); return this; }
     /** @param v padded positions per pass */
     public SASRec setMaxPositionsPerPass(int v) { set(distributed.maxPositionsPerPass, v); return this; }
+    /** @param v CPUs each training task asks for, 0 to keep spark.task.cpus */
+    public SASRec setTrainingTaskCpus(int v) { set(distributed.trainingTaskCpus, v); return this; }
+    /** @param v GPUs each training task asks for, 0 for none */
+    public SASRec setTrainingTaskGpus(double v) { set(distributed.trainingTaskGpus, v); return this; }
     /** @param v warm-start model path, empty for none */
     public SASRec setInitialModel(String v) { set(distributed.initialModel, v); return this; }
     /** @param v training checkpoint directory, empty for none */
@@ -343,7 +351,9 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         }
         summary.positionsPerPass(positions);
         ParameterAveraging averaging = new ParameterAveraging(config, numItems, (Integer) $(distributed.averagingFrequency),
-                (Integer) $(distributed.aggregationDepth), positions);
+                (Integer) $(distributed.aggregationDepth), positions, TrainingResources.profile(
+                        (Integer) $(distributed.trainingTaskCpus), (Double) $(distributed.trainingTaskGpus),
+                        dataset.sparkSession().sparkContext()));
         HeldOutValidation validator = validation;
         ParameterAveraging.State end = averaging.train(trainable, start, firstEpoch, epochs, count,
                 (measured, state) -> {

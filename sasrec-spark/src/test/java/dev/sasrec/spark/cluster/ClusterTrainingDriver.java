@@ -9,6 +9,7 @@ import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The driver of {@link ExecutorLossTest}, run in its own JVM against a standalone master: trains SASRec with two
- * workers on generated data, then writes one line to the output file: the full-ranking test NDCG@10, a hash of the
- * trained parameters, and how many executors were lost and tasks failed on the way.
+ * workers on generated data, the training tasks under a stage-level resource profile (one CPU each), then writes
+ * one line to the output file: the full-ranking test NDCG@10, a hash of the trained parameters, how many executors
+ * were lost and tasks failed on the way, and how many stages ran under a non-default resource profile.
  *
  * <p>Arguments: master URL, output file, executor JVM options (one string).
  */
@@ -53,10 +55,18 @@ public final class ClusterTrainingDriver {
                 .getOrCreate();
         AtomicInteger executorsRemoved = new AtomicInteger();
         AtomicInteger failedTasks = new AtomicInteger();
+        AtomicInteger profiledStages = new AtomicInteger();
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
             public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
                 executorsRemoved.incrementAndGet();
+            }
+
+            @Override
+            public void onStageSubmitted(SparkListenerStageSubmitted e) {
+                if (e.stageInfo().resourceProfileId() != 0) {
+                    profiledStages.incrementAndGet();
+                }
             }
 
             @Override
@@ -80,12 +90,12 @@ public final class ClusterTrainingDriver {
         // executor killed during an epoch takes a running task with it.
         SASRecModel model = new SASRec().setItemsCol("itemIndex").setHiddenUnits(32).setMaxLen(40).setNumBlocks(2)
                 .setDropout(0.1).setBatchSize(32).setLearningRate(0.005).setMaxEpochs(8).setSeed(21L)
-                .setNumWorkers(2).setAveragingFrequency(1000).fit(data);
+                .setNumWorkers(2).setAveragingFrequency(1000).setTrainingTaskCpus(1).fit(data);
         RankingMetrics full = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), split,
                 LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
         int hash = Arrays.hashCode(model.network().parameters().data().asFloat());
-        Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d%n", full.ndcg(), hash,
-                executorsRemoved.get(), failedTasks.get()));
+        Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d %d%n", full.ndcg(), hash,
+                executorsRemoved.get(), failedTasks.get(), profiledStages.get()));
         spark.stop();
     }
 }

@@ -20,11 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * this machine, executors in JVMs of their own. The same training runs twice; in the second run one executor JVM
  * is killed (SIGKILL) in the middle of an epoch. Spark reschedules the lost task and recomputes the lost cached
  * partition; because every partition's data, order and random draws follow from the seed and the data alone, the
- * retried work is the same and the model comes out identical to the undisturbed one.
+ * retried work is the same and the model comes out identical to the undisturbed one. Both runs train under a
+ * stage-level resource profile ({@code trainingTaskCpus}), which a real cluster manager is needed to check.
  */
 class ExecutorLossTest {
 
-    private record Result(double ndcg, int parameterHash, int executorsRemoved, int failedTasks, String log) {
+    private record Result(double ndcg, int parameterHash, int executorsRemoved, int failedTasks, int profiledStages,
+                          String log) {
     }
 
     @Test
@@ -33,6 +35,8 @@ class ExecutorLossTest {
             Result undisturbed = train(cluster, dir.resolve("undisturbed.txt"), false);
             assertEquals(0, undisturbed.executorsRemoved(), undisturbed.log());
             assertTrue(undisturbed.ndcg() > 0.2, "the model learned the rule: " + undisturbed);
+            // The training tasks ran under the stage-level resource profile (trainingTaskCpus), one stage per epoch.
+            assertTrue(undisturbed.profiledStages() >= 8, undisturbed.toString());
 
             Result disturbed = train(cluster, dir.resolve("disturbed.txt"), true);
             assertTrue(disturbed.executorsRemoved() >= 1, "an executor was lost: " + disturbed);
@@ -71,6 +75,6 @@ class ExecutorLossTest {
         assertEquals(kill, killed, log.toString());
         String[] f = Files.readString(out).trim().split(" ");
         return new Result(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                log.toString());
+                Integer.parseInt(f[4]), log.toString());
     }
 }
