@@ -3,7 +3,9 @@ package dev.sasrec.spark.cluster;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
 import dev.sasrec.spark.recommend.SASRec;
+import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.recommend.TrainingSummary;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -20,8 +22,8 @@ import java.util.List;
 /**
  * The training JVM of {@link NativeMemoryBoundTest}: one epoch of the paper's ML-1M model size (d = 50, n = 200,
  * batch 128 of full-length histories, one pass of 25,600 positions unless the memory budget splits it) in local
- * mode, then one line to the output file: positions per pass, the epoch's loss and the JVM's peak resident memory
- * in KiB (VmHWM).
+ * mode, then top-10 scoring of every user, then one line to the output file: positions per pass, the epoch's loss
+ * and the JVM's peak resident memory over training and scoring in KiB (VmHWM).
  *
  * <p>Arguments: output file, and optionally the {@code spark.executor.memoryOverhead} to set.
  */
@@ -44,9 +46,15 @@ public final class MemoryBoundDriver {
         }
         StructType schema = new StructType().add("user", DataTypes.IntegerType)
                 .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
-        TrainingSummary s = new SASRec().setItemsCol("itemIndex").setMaxEpochs(1).setNumWorkers(1)
-                .setMaxPositionsPerPass(25_600).setSeed(9L)
-                .fit(spark.createDataFrame(rows, schema)).summary().orElseThrow();
+        Dataset<Row> histories = spark.createDataFrame(rows, schema);
+        SASRecModel model = new SASRec().setItemsCol("itemIndex").setMaxEpochs(1).setNumWorkers(1)
+                .setMaxPositionsPerPass(25_600).setSeed(9L).fit(histories);
+        TrainingSummary s = model.summary().orElseThrow();
+        // Scoring in the same JVM: top-10 over the catalogue for every user, history excluded.
+        long scored = model.transform(histories).filter("size(recommendations) = 10").count();
+        if (scored != data.numUsers()) {
+            throw new IllegalStateException("scored " + scored + " of " + data.numUsers() + " users");
+        }
         String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
                 .findFirst().orElseThrow().replaceAll("[^0-9]", "");
         Files.writeString(Path.of(args[0]), s.positionsPerPass() + " " + s.epochs().get(0).loss() + " " + hwm + "\n");

@@ -13,10 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Training stays within heap plus memory overhead. The same epoch runs in two JVMs with a 768 MiB heap: without a
- * memory overhead setting it computes 25,600 positions in one pass and its resident memory goes far beyond heap
- * plus 768 MiB; with {@code spark.executor.memoryOverhead = 768m} the passes are cut to fit, the epoch completes
- * with the same loss (up to the random draws), and the peak resident memory stays under heap plus overhead.
+ * Training and scoring stay within heap plus memory overhead. The same epoch runs in two JVMs with a 768 MiB
+ * heap: without a memory overhead setting it computes 25,600 positions in one pass and its resident memory goes
+ * far beyond heap plus 768 MiB; with {@code spark.executor.memoryOverhead = 768m} the passes are cut to fit, the epoch completes
+ * with the same loss (up to the random draws), every user is scored, and the peak resident memory of training and
+ * scoring stays under heap plus overhead.
  */
 class NativeMemoryBoundTest {
 
