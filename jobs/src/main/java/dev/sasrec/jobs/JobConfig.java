@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 
 import java.io.File;
@@ -34,6 +35,19 @@ public final class JobConfig {
     /** The validated {@code sasrec} tree. */
     public Config config() {
         return config;
+    }
+
+    /**
+     * The settings of {@code sasrec.spark.conf} by their Spark names, whether a key was written quoted
+     * ({@code "spark.sql.shuffle.partitions" = 8}) or as a plain HOCON path ({@code spark.sql.shuffle.partitions = 8},
+     * which HOCON nests).
+     */
+    public Map<String, String> sparkSettings() {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
+            settings.put(String.join(".", ConfigUtil.splitPath(e.getKey())), e.getValue().unwrapped().toString());
+        }
+        return settings;
     }
 
     /**

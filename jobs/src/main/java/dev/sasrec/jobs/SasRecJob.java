@@ -104,7 +104,7 @@ public final class SasRecJob {
         SparkSession spark = null;
         try {
             JobConfig config = JobConfig.load(file, overrides);
-            spark = session(config.config());
+            spark = session(config);
             new SasRecJob(config, spark).execute(command);
             return 0;
         } catch (Exception e) {
@@ -126,15 +126,13 @@ public final class SasRecJob {
         return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
-    private static SparkSession session(Config cfg) {
+    private static SparkSession session(JobConfig config) {
+        Config cfg = config.config();
         SparkSession.Builder builder = SparkSession.builder().appName(cfg.getString("spark.app-name"));
         if (!cfg.getString("spark.master").isEmpty()) {
             builder.master(cfg.getString("spark.master"));
         }
-        Config extra = cfg.getConfig("spark.conf");
-        for (String key : extra.root().keySet()) {
-            builder.config(key, extra.root().get(key).unwrapped().toString());
-        }
+        config.sparkSettings().forEach(builder::config);
         return builder.getOrCreate();
     }
 

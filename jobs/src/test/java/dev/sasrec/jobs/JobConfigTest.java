@@ -42,6 +42,13 @@ class JobConfigTest {
     }
 
     @Test
+    void sparkSettingsKeepTheirSparkNamesQuotedOrNot() {
+        assertEquals(java.util.Map.of("spark.sql.shuffle.partitions", "8", "spark.ui.enabled", "false"),
+                JobConfig.load(null, List.of("sasrec.spark.conf.\"spark.sql.shuffle.partitions\"=8",
+                        "sasrec.spark.conf.spark.ui.enabled=false")).sparkSettings());
+    }
+
+    @Test
     void aWrongTypeIsNamedAtLoad() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.load(null, List.of("training.hold-out-last=sometimes")));
