@@ -190,13 +190,9 @@ class BadInputTest {
         String message = failure(() -> tiny().setItemsCol("itemIndex").fit(text));
         assertTrue(message.contains("column itemIndex: type array<string>, expected array<int>"), message);
 
-        StructType ints = new StructType().add("user", DataTypes.IntegerType)
-                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
-        List<Row> rows = new ArrayList<>();
-        for (int u = 0; u < 40; u++) {
-            rows.add(RowFactory.create(u, java.util.Arrays.stream(DATA.sequences()[u]).boxed().toArray(Integer[]::new)));
-        }
-        SASRecModel model = tiny().setItemsCol("itemIndex").fit(spark.createDataFrame(rows, ints));
+        StructType ints = SequenceFrames.SCHEMA;
+        SASRecModel model = tiny().setItemsCol("itemIndex")
+                .fit(SequenceFrames.of(spark, java.util.Arrays.copyOf(DATA.sequences(), 40)));
         Dataset<Row> outside = spark.createDataFrame(List.<Row>of(RowFactory.create(1, new Integer[]{3, 999})), ints);
         message = failure(() -> model.setItemsCol("itemIndex").transform(outside).collectAsList());
         assertTrue(message.contains("999") && message.contains("outside the model's catalogue 1.." + DATA.numItems()), message);

@@ -5,6 +5,7 @@ import dev.sasrec.engine.Protocol;
 import dev.sasrec.engine.RankingMetrics;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;
 import org.apache.spark.scheduler.SparkListener;
@@ -13,17 +14,11 @@ import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,14 +73,7 @@ public final class ClusterTrainingDriver {
         });
 
         LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticSequences.generate(600, 120, 20, 40, 0.9, 7));
-        StructType schema = new StructType().add("user", DataTypes.IntegerType)
-                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
-        List<Row> rows = new ArrayList<>();
-        int[][] train = split.train();
-        for (int u = 0; u < train.length; u++) {
-            rows.add(RowFactory.create(u, Arrays.stream(train[u]).boxed().toArray(Integer[]::new)));
-        }
-        Dataset<Row> data = spark.createDataFrame(rows, schema).repartition(2);
+        Dataset<Row> data = SequenceFrames.of(spark, split.train()).repartition(2);
         // One averaging round per epoch: each epoch is one Spark job whose two tasks run the whole epoch, so an
         // executor killed during an epoch takes a running task with it.
         SASRecModel model = new SASRec().setItemsCol("itemIndex").setHiddenUnits(32).setMaxLen(40).setNumBlocks(2)

@@ -2,22 +2,16 @@ package dev.sasrec.spark.cluster;
 
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.recommend.TrainingSummary;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The training JVM of {@link NativeMemoryBoundTest}: one epoch of the paper's ML-1M model size (d = 50, n = 200,
@@ -40,13 +34,7 @@ public final class MemoryBoundDriver {
         }
         SparkSession spark = builder.getOrCreate();
         UserSequences data = SyntheticSequences.generate(128, 500, 201, 201, 0.9, 5);
-        List<Row> rows = new ArrayList<>();
-        for (int u = 0; u < data.numUsers(); u++) {
-            rows.add(RowFactory.create(u, Arrays.stream(data.sequences()[u]).boxed().toArray(Integer[]::new)));
-        }
-        StructType schema = new StructType().add("user", DataTypes.IntegerType)
-                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
-        Dataset<Row> histories = spark.createDataFrame(rows, schema);
+        Dataset<Row> histories = SequenceFrames.of(spark, data.sequences());
         SASRecModel model = new SASRec().setItemsCol("itemIndex").setMaxEpochs(1).setNumWorkers(1)
                 .setMaxPositionsPerPass(25_600).setSeed(9L).fit(histories);
         TrainingSummary s = model.summary().orElseThrow();

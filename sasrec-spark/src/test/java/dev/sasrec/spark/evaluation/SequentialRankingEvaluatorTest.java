@@ -6,21 +6,16 @@ import dev.sasrec.engine.RankingMetrics;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.SparkTestSession;
 import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.sequence.LeaveOneOutSplitter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,13 +28,7 @@ class SequentialRankingEvaluatorTest {
     void distributedMetricsMatchTheEngineAndNameTheirProtocol() {
         SparkSession spark = SparkTestSession.get();
         UserSequences data = SyntheticSequences.generate(300, 80, 8, 25, 0.9, 5);
-        StructType schema = new StructType().add("user", DataTypes.IntegerType)
-                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
-        List<Row> rows = new ArrayList<>();
-        for (int u = 0; u < data.numUsers(); u++) {
-            rows.add(RowFactory.create(u, java.util.Arrays.stream(data.sequences()[u]).boxed().toArray(Integer[]::new)));
-        }
-        Dataset<Row> split = new LeaveOneOutSplitter().transform(spark.createDataFrame(rows, schema));
+        Dataset<Row> split = new LeaveOneOutSplitter().transform(SequenceFrames.of(spark, data.sequences()));
         SASRecModel model = new SASRec().setItemsCol("train").setHiddenUnits(16).setMaxLen(20).setMaxEpochs(3)
                 .setBatchSize(64).setLearningRate(0.005).setNumWorkers(1).fit(split);
         Dataset<Row> ranked = model.setItemsCol("testInput").setTargetCol("testTarget").transform(split.drop("recommendations"));

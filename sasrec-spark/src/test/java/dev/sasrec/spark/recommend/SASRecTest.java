@@ -6,6 +6,7 @@ import dev.sasrec.engine.RankingMetrics;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.SparkTestSession;
 import dev.sasrec.spark.index.ItemIndexer;
 import dev.sasrec.spark.sessions.Sessionizer;
@@ -40,8 +41,6 @@ class SASRecTest {
 
     private static SparkSession spark;
     private static final UserSequences DATA = SyntheticSequences.generate(400, 100, 15, 30, 0.9, 7);
-    private static final StructType SEQUENCES = new StructType().add("user", DataTypes.IntegerType)
-            .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
 
     @BeforeAll
     static void start() {
@@ -54,12 +53,7 @@ class SASRecTest {
     }
 
     private static Dataset<Row> frame(int[][] sequences) {
-        List<Row> rows = new ArrayList<>();
-        for (int u = 0; u < sequences.length; u++) {
-            Integer[] boxed = java.util.Arrays.stream(sequences[u]).boxed().toArray(Integer[]::new);
-            rows.add(RowFactory.create(u, boxed));
-        }
-        return spark.createDataFrame(rows, SEQUENCES);
+        return SequenceFrames.of(spark, sequences);
     }
 
     @Test
