@@ -7,14 +7,15 @@
 # Options: --data FILE  --epochs E (200)  --loss bce|ce|sampled  --threads T (2)  --eval-every K (10)
 #          --d 50  --n 200  --blocks 2  --heads 1  --dropout 0.2  --batch 128  --lr 0.001
 #          --negatives 100 (sampled loss)  --l2 0  --pre-ln  --seed 42  --eval-users 10000
-#          --max-positions 12800 (padded positions per pass; 25600 trains every batch of 128 in one pass:
-#          faster, more memory)
+#          --max-positions 6400 (padded positions per pass: batches longer than that are split, which bounds
+#          memory and gives the pass threads work)  --pass-threads P (T: passes of a batch, and scoring
+#          batches, run on P threads with T/P native threads each; 1 runs them one after the other)
 # JVM options can be passed through SASREC_JAVA_OPTS.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 args=("$@")

@@ -8,8 +8,14 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
@@ -35,7 +41,9 @@ public final class SasRecTrainer {
     private int epoch;
     private boolean collectAfterStep = true;
     private int maxPositionsPerPass = 128 * 100;
-    private INDArray passGradient;
+    private int passThreads = 1;
+    private ExecutorService passPool;
+    private INDArray[] passGradients;
 
     /** Starts from freshly initialised parameters. */
     public SasRecTrainer(SasRecConfig config, int numItems) {
@@ -96,7 +104,9 @@ public final class SasRecTrainer {
     /**
      * Loss and gradient of the batch, in several passes when it is long: each pass holds at most
      * {@link #maxPositionsPerPass(int)} padded positions, and pass results are weighted by their share of the
-     * batch's target positions, so the sum is the gradient of the whole batch's mean loss.
+     * batch's target positions, so the sum is the gradient of the whole batch's mean loss. Up to
+     * {@link #passThreads(int)} passes run at once; their random draws are made first, in pass order, and their
+     * gradients added in pass order, so the result does not depend on the scheduling.
      */
     double accumulate(int[][] sequences, int[][] seen) {
         int n = config.maxLen();
@@ -110,27 +120,90 @@ public final class SasRecTrainer {
         if (perPass >= sequences.length) {
             return step.compute(params, sequences, seen, gradient);
         }
-        if (passGradient == null) {
-            passGradient = Nd4j.create(DataType.FLOAT, layout.size());
-        }
+        int passes = (sequences.length + perPass - 1) / perPass;
         gradient.assign(0);
         double loss = 0;
-        for (int from = 0; from < sequences.length; from += perPass) {
-            int to = Math.min(sequences.length, from + perPass);
-            int[][] seqs = java.util.Arrays.copyOfRange(sequences, from, to);
-            long passTargets = 0;
-            for (int[] s : seqs) {
-                passTargets += Math.min(s.length - 1, n);
+        for (int first = 0; first < passes; first += passThreads) {
+            int group = Math.min(passThreads, passes - first);
+            TrainingStep.Prepared[] prepared = new TrainingStep.Prepared[group];
+            double[] weights = new double[group];
+            for (int i = 0; i < group; i++) {
+                int from = (first + i) * perPass;
+                int to = Math.min(sequences.length, from + perPass);
+                int[][] seqs = Arrays.copyOfRange(sequences, from, to);
+                long passTargets = 0;
+                for (int[] s : seqs) {
+                    passTargets += Math.min(s.length - 1, n);
+                }
+                weights[i] = (double) passTargets / targets;
+                prepared[i] = step.prepare(params, seqs, Arrays.copyOfRange(seen, from, to));
             }
-            double weight = (double) passTargets / targets;
-            loss += weight * step.compute(params, seqs, java.util.Arrays.copyOfRange(seen, from, to), passGradient);
-            gradient.addi(passGradient.muli(weight));
-            if (collectAfterStep && to < sequences.length) {
+            double[] losses = runPasses(prepared);
+            for (int i = 0; i < group; i++) {
+                loss += weights[i] * losses[i];
+                gradient.addi(passGradients[i].muli(weights[i]));
+            }
+            if (collectAfterStep && first + group < passes) {
                 // Without it the passes' garbage adds up until the step ends, and the split would bound nothing.
                 Nd4j.getMemoryManager().invokeGc();
             }
         }
         return loss;
+    }
+
+    /** Runs prepared passes, the first on this thread and the others on the pass pool; pass i writes passGradients[i]. */
+    private double[] runPasses(TrainingStep.Prepared[] prepared) {
+        if (passGradients == null) {
+            passGradients = new INDArray[passThreads];
+        }
+        for (int i = 0; i < prepared.length; i++) {
+            if (passGradients[i] == null) {
+                passGradients[i] = Nd4j.create(DataType.FLOAT, layout.size());
+            }
+        }
+        double[] losses = new double[prepared.length];
+        List<Future<?>> others = new ArrayList<>();
+        for (int i = 1; i < prepared.length; i++) {
+            int slot = i;
+            others.add(passPool.submit(() -> {
+                losses[slot] = step.run(slot, prepared[slot], params, passGradients[slot]);
+            }));
+        }
+        losses[0] = step.run(0, prepared[0], params, passGradients[0]);
+        for (Future<?> f : others) {
+            Futures.await(f, "a training pass");
+        }
+        return losses;
+    }
+
+    /**
+     * Runs up to {@code threads} passes of a split batch at once, each on its own graph and Java thread (default
+     * 1). It changes the speed only, never the model: how a batch is split depends on
+     * {@link #maxPositionsPerPass(int)} alone. Memory grows with it (that many passes are live at once), and each
+     * pass thread should get one native thread ({@link NativeThreads#set(int) NativeThreads.set(1)}): on a
+     * two-core machine two single-threaded passes finish sooner than two passes one after the other with two
+     * native threads each, since much of a SameDiff step is serial work between the native ops.
+     */
+    public SasRecTrainer passThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("passThreads: invalid value " + threads + ", expected an integer >= 1");
+        }
+        step.ensureGraphs(threads);
+        if (threads > 1) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads - 1, threads - 1, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "sasrec-training-pass");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            this.passPool = pool;
+        } else {
+            this.passPool = null;
+        }
+        this.passThreads = threads;
+        this.passGradients = null;
+        return this;
     }
 
     /**

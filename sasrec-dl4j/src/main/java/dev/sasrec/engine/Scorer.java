@@ -1,9 +1,11 @@
 package dev.sasrec.engine;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,11 +24,23 @@ public final class Scorer {
     private final SasRecGraph lastPosition;
     private SasRecGraph allPositions;
     private final INDArray itemTableT;
+    /** Item columns 1..N of the transposed table in contiguous blocks of {@link #ITEM_BLOCK}: [d, width] each. */
+    private final INDArray[] itemBlocks;
+    /** Score buffers of one block for one batch, by block width; reused while the batch size stays the same. */
+    private final Map<Integer, INDArray> blockScores = new HashMap<>();
+    private int blockScoresRows = -1;
 
     Scorer(SasRecNetwork network) {
         this.network = network;
         this.lastPosition = graph(SasRecGraph.Mode.LAST_POSITION);
         this.itemTableT = network.layout().view(network.parametersView(), ParameterLayout.ITEM_EMBEDDING).transpose().dup('c');
+        int n = network.numItems();
+        this.itemBlocks = new INDArray[(n + ITEM_BLOCK - 1) / ITEM_BLOCK];
+        for (int b = 0; b < itemBlocks.length; b++) {
+            int from = 1 + b * ITEM_BLOCK;
+            int to = Math.min(n + 1, from + ITEM_BLOCK);
+            itemBlocks[b] = itemTableT.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+        }
     }
 
     /** The network scored. */
@@ -41,7 +55,7 @@ public final class Scorer {
      */
     public INDArray userVectors(int[][] histories) {
         if (histories.length == 0) {
-            return Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 0, network.config().hiddenUnits());
+            return Nd4j.create(DataType.FLOAT, 0, network.config().hiddenUnits());
         }
         for (int i = 0; i < histories.length; i++) {
             if (histories[i] == null || histories[i].length == 0) {
@@ -140,7 +154,7 @@ public final class Scorer {
         INDArray users = userVectors(histories);
         int d = network.config().hiddenUnits();
         float[] u = users.data().asFloat();
-        java.nio.FloatBuffer table = EncoderInputs.itemTable(network.parametersView(), network.layout());
+        FloatBuffer table = EncoderInputs.itemTable(network.parametersView(), network.layout());
         float[][] out = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
             out[b] = new float[candidates[b].length];
@@ -177,23 +191,25 @@ public final class Scorer {
         for (int b = 0; b < heaps.length; b++) {
             heaps[b] = new TopK.Heap(Math.min(k, n));
         }
-        for (int from = 1; from <= n; from += ITEM_BLOCK) {
-            int to = Math.min(n + 1, from + ITEM_BLOCK);
-            int width = to - from;
-            float[] block = users.mmul(itemTableT.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to))).data().asFloat();
+        for (int blk = 0; blk < itemBlocks.length; blk++) {
+            int from = 1 + blk * ITEM_BLOCK;
+            int width = (int) itemBlocks[blk].size(1);
+            INDArray out = blockScores(histories.length, width);
+            users.mmul(itemBlocks[blk], out);
+            FloatBuffer block = out.data().asNioFloat();
             for (int b = 0; b < histories.length; b++) {
                 int base = b * width;
                 if (excludeSeen) {
                     for (int item : histories[b]) {
-                        if (item >= from && item < to) {
-                            block[base + item - from] = Float.NaN;
+                        if (item >= from && item < from + width) {
+                            block.put(base + item - from, Float.NaN);
                         }
                     }
                 }
                 TopK.Heap heap = heaps[b];
                 float threshold = heap.threshold();
                 for (int j = 0; j < width; j++) {
-                    float s = block[base + j];
+                    float s = block.get(base + j);
                     if (s >= threshold) {
                         heap.offer(from + j, s);
                         threshold = heap.threshold();
@@ -209,6 +225,15 @@ public final class Scorer {
             values[b] = sel.scores();
         }
         return new TopK(items, values);
+    }
+
+    private INDArray blockScores(int rows, int width) {
+        if (rows != blockScoresRows) {
+            blockScores.values().forEach(INDArray::close);
+            blockScores.clear();
+            blockScoresRows = rows;
+        }
+        return blockScores.computeIfAbsent(width, w -> Nd4j.create(DataType.FLOAT, new long[]{rows, w}, 'c'));
     }
 
     static int[] sortedDistinct(int[] xs) {

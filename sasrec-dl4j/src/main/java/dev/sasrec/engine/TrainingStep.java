@@ -18,14 +18,18 @@ import java.util.SplittableRandom;
 /**
  * Loss and gradient of one batch: builds the batch's placeholders (inputs, targets, negatives, dropout masks),
  * runs the SameDiff graph forward and backward, and assembles the flat gradient, scattering the item-embedding
- * gradients of every lookup back into their rows. Not thread-safe.
+ * gradients of every lookup back into their rows.
+ *
+ * <p>Not thread-safe, except that {@link #run} may execute prepared passes on different graph slots at once:
+ * the random draws ({@link #prepare}) stay on one thread, so a batch's draws do not depend on how its passes are
+ * scheduled.
  */
 final class TrainingStep {
 
     private final SasRecConfig config;
     private final ParameterLayout layout;
     private final int numItems;
-    private final SasRecGraph graph;
+    private final List<SasRecGraph> graphs = new ArrayList<>();
     private final List<String> gradientNames;
     private SplittableRandom sampler;
     private Random dropoutRandom;
@@ -34,9 +38,8 @@ final class TrainingStep {
         this.config = config;
         this.numItems = numItems;
         this.layout = ParameterLayout.of(config, numItems);
-        this.graph = SasRecGraph.build(config, layout, SasRecGraph.Mode.TRAIN);
         reseed(samplerSeed);
-        List<String> names = new ArrayList<>(graph.variables());
+        List<String> names = new ArrayList<>(graph(0).variables());
         names.add(SasRecGraph.IN_EMB);
         switch (config.loss()) {
             case BCE -> names.addAll(List.of(SasRecGraph.TARGET_EMB, SasRecGraph.NEGATIVE_EMB));
@@ -45,7 +48,23 @@ final class TrainingStep {
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
         }
         this.gradientNames = names;
-        QuietGradients.create(graph.sameDiff());
+    }
+
+    /**
+     * Builds training graphs until there are {@code count}, so that {@link #run} may use slots 0..count-1 from as
+     * many threads. Call it from one thread before running passes concurrently.
+     */
+    void ensureGraphs(int count) {
+        while (graphs.size() < count) {
+            SasRecGraph g = SasRecGraph.build(config, layout, SasRecGraph.Mode.TRAIN);
+            QuietGradients.create(g.sameDiff());
+            graphs.add(g);
+        }
+    }
+
+    private SasRecGraph graph(int slot) {
+        ensureGraphs(slot + 1);
+        return graphs.get(slot);
     }
 
     /**
@@ -58,7 +77,17 @@ final class TrainingStep {
      * @return the mean loss over non-padding positions, plus the embedding L2 penalty
      */
     double compute(INDArray params, int[][] sequences, int[][] seen, INDArray gradient) {
-        Prepared p = prepare(params, sequences, seen);
+        return run(0, prepare(params, sequences, seen), params, gradient);
+    }
+
+    /**
+     * Runs a prepared batch forward and backward on the graph of {@code slot} (see {@link #ensureGraphs}), writes
+     * its gradient into {@code gradient} and frees its placeholders.
+     *
+     * @return the batch's mean loss plus the embedding L2 penalty
+     */
+    double run(int slot, Prepared p, INDArray params, INDArray gradient) {
+        SasRecGraph graph = graph(slot);
         graph.loadParameters(layout, params);
         ClosingMemoryManager.install(graph.sameDiff());
         double loss;
@@ -82,7 +111,7 @@ final class TrainingStep {
             loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0);
             grads = result.getGradients();
         }
-        assembleGradient(grads, p, params, gradient, headItemGradient);
+        assembleGradient(graph, grads, p, params, gradient, headItemGradient);
         release(p.placeholders());
         return loss + l2Penalty(params);
     }
@@ -200,8 +229,8 @@ final class TrainingStep {
         return new Prepared(ph, enc.ids, targets, negatives, negativeTable);
     }
 
-    private void assembleGradient(Map<String, INDArray> grads, Prepared p, INDArray params, INDArray gradient,
-                                  float[] headItemGradient) {
+    private void assembleGradient(SasRecGraph graph, Map<String, INDArray> grads, Prepared p, INDArray params,
+                                  INDArray gradient, float[] headItemGradient) {
         int d = config.hiddenUnits();
         for (String name : graph.variables()) {
             layout.view(gradient, name).assign(grads.get(name));
@@ -298,7 +327,7 @@ final class TrainingStep {
     }
 
     SasRecGraph graph() {
-        return graph;
+        return graph(0);
     }
 
     ParameterLayout layout() {

@@ -99,6 +99,21 @@ class TrainerTest {
     }
 
     @Test
+    void passesRunOnSeveralThreadsGiveTheSameWeightsAsOneAfterTheOther() {
+        TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
+        float[][] weights = new float[2][];
+        int[] threads = {1, 3};
+        for (int run = 0; run < 2; run++) {
+            // 8 users per pass: a batch of 64 takes 8 passes, run 3 at a time in the second trainer.
+            SasRecTrainer trainer = new SasRecTrainer(small().build(), DATA.numItems())
+                    .maxPositionsPerPass(8 * small().build().maxLen()).passThreads(threads[run]);
+            trainer.trainEpoch(train);
+            weights[run] = trainer.parameters().data().asFloat();
+        }
+        assertArrayEquals(weights[0], weights[1]);
+    }
+
+    @Test
     void progressLineNamesLossThroughputAndEta() {
         EpochReport r = new EpochReport(3, 0.51234, 210.4, 28.7, 86.0, 5600, 0.41);
         String line = r.progressLine(200);

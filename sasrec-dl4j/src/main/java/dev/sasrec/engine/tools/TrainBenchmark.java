@@ -11,6 +11,7 @@ import dev.sasrec.engine.SasRecConfig;
 import dev.sasrec.engine.SasRecNetwork;
 import dev.sasrec.engine.SasRecTrainer;
 import dev.sasrec.engine.Scorer;
+import dev.sasrec.engine.ScoringPool;
 import dev.sasrec.engine.TrainingSet;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.UserSequences;
@@ -36,9 +37,11 @@ public final class TrainBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv,
                 Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
-                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions"),
+                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads"),
                 Set.of("pre-ln"));
-        NativeThreads.set(a.getInt("threads", 2));
+        int threads = a.getInt("threads", 2);
+        int passThreads = a.getInt("pass-threads", threads);
+        NativeThreads.set(Math.max(1, threads / passThreads));
         Path data = Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt"));
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("--data: no such file " + data.toAbsolutePath());
@@ -61,7 +64,7 @@ public final class TrainBenchmark {
                 data, seqs.numUsers(), seqs.numItems(), seqs.numInteractions(), config.toMap());
 
         SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems())
-                .maxPositionsPerPass(a.getInt("max-positions", 128 * 100));
+                .maxPositionsPerPass(a.getInt("max-positions", 6_400)).passThreads(passThreads);
         List<Double> epochSeconds = new ArrayList<>();
         RankingMetrics[] last = new RankingMetrics[2];
         trainer.fit(train, new FitOptions(epochs, 0, 0), r -> {
@@ -86,7 +89,10 @@ public final class TrainBenchmark {
             last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
                     Protocol.FULL, 10, evalUsers, config.seed());
         }
-        double scoreSeconds = ScoreAllUsers.seconds(scorer, split, 10);
+        double scoreSeconds;
+        try (ScoringPool pool = new ScoringPool(network, passThreads)) {
+            scoreSeconds = ScoreAllUsers.seconds(pool, split, 10);
+        }
 
         double[] sorted = epochSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]

@@ -53,7 +53,7 @@ final class EngineParams implements Serializable {
         beta1 = new DoubleParam(o, "beta1", "Adam beta1 in [0, 1); default 0.9", ParamValidators.inRange(0, 1, true, false));
         beta2 = new DoubleParam(o, "beta2", "Adam beta2 in [0, 1); default 0.98", ParamValidators.inRange(0, 1, true, false));
         epsilon = new DoubleParam(o, "epsilon", "Adam epsilon (> 0); default 1e-8", ParamValidators.gt(0));
-        batchSize = new IntParam(o, "batchSize", "users per training step (>= 1); default 128", ParamValidators.gtEq(1));
+        batchSize = new IntParam(o, "batchSize", "users per training step (>= 1), over all workers: each of the numWorkers workers takes ceil(batchSize / numWorkers) of them per local step; default 128", ParamValidators.gtEq(1));
         loss = new Param<>(o, "loss", "training loss: bce (the paper's), ce (full softmax) or sampled; default bce",
                 ParamValidators.inArray(new String[]{"bce", "ce", "sampled"}));
         numNegatives = new IntParam(o, "numNegatives", "negatives per batch for the sampled loss (>= 1); default 100", ParamValidators.gtEq(1));

@@ -30,6 +30,11 @@ import java.util.Locale;
 final class ParameterAveraging {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
+    /**
+     * Trainers kept between rounds, per configuration and catalogue size; a borrowed trainer has its whole state
+     * replaced from the round's broadcast before use, so reuse changes no result.
+     */
+    private static final JvmPool<SasRecTrainer> TRAINERS = new JvmPool<>(4);
 
     /** The driver's view of the training state. */
     record State(float[] params, float[] adam, int iteration) implements Serializable { }
@@ -70,10 +75,15 @@ final class ParameterAveraging {
     private final int maxPositionsPerPass;
     private final ResourceProfile trainingProfile;
 
-    /** {@code trainingProfile}: the stage-level resources of the training tasks, or null for the default ones. */
-    ParameterAveraging(SasRecConfig config, int numItems, int averagingFrequency, int aggregationDepth,
+    /**
+     * @param config          the model's configuration; its batch size counts the users of one step over all
+     *                        workers, so each worker takes {@code ceil(batchSize / numWorkers)} users per local step
+     *                        and an epoch has as many steps as the engine's alone
+     * @param trainingProfile the stage-level resources of the training tasks, or null for the default ones
+     */
+    ParameterAveraging(SasRecConfig config, int numItems, int numWorkers, int averagingFrequency, int aggregationDepth,
                        int maxPositionsPerPass, ResourceProfile trainingProfile) {
-        this.config = config;
+        this.config = config.toBuilder().batchSize((config.batchSize() + numWorkers - 1) / numWorkers).build();
         this.numItems = numItems;
         this.averagingFrequency = averagingFrequency;
         this.aggregationDepth = aggregationDepth;
@@ -169,7 +179,9 @@ final class ParameterAveraging {
                 return Collections.singletonList(p).iterator();
             }
             State s = bc.value();
-            SasRecTrainer trainer = TrainerPool.borrow(cfg, items, positions);
+            String poolKey = cfg.toMap() + "/" + items;
+            SasRecTrainer trainer = TRAINERS.borrow(poolKey, () -> new SasRecTrainer(cfg, items))
+                    .maxPositionsPerPass(positions);
             try {
                 trainer.setState(Nd4j.createFromArray(s.params()), Nd4j.createFromArray(s.adam()), s.iteration());
                 trainer.reseed(base * 31 + round);
@@ -199,7 +211,7 @@ final class ParameterAveraging {
                 p.maxSteps = steps;
                 p.lossSum = loss;
             } finally {
-                TrainerPool.giveBack(cfg, items, trainer);
+                TRAINERS.giveBack(poolKey, trainer);
             }
             return Collections.singletonList(p).iterator();
         }, true);

@@ -1,9 +1,11 @@
 package dev.sasrec.spark.recommend;
 
+import dev.sasrec.engine.NativeThreads;
 import dev.sasrec.engine.Ranks;
 import dev.sasrec.engine.Scorer;
 import dev.sasrec.engine.TopK;
 import dev.sasrec.spark.index.ItemVocabulary;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -19,11 +21,14 @@ import java.util.SplittableRandom;
 /**
  * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
  * optionally the top-k indices as doubles and the scores of its candidates. Rows whose history has no usable item
- * follow the cold-start strategy. Only one batch of scores exists at a time.
+ * follow the cold-start strategy. Only one batch of scores exists at a time. Each task scores on its own graph
+ * with as many native threads as it has cores.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
+    /** Scoring graphs per network, one per concurrent task of the executor. */
+    private static final JvmPool<Scorer> SCORERS = new JvmPool<>(4);
 
     /** What to compute, fixed per transform call. */
     record Plan(int itemsIndex, int candidatesIndex, int targetIndex, int k, boolean excludeSeen,
@@ -42,6 +47,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        TaskContext task = TaskContext.get();
+        NativeThreads.set(task == null ? 1 : Math.max(1, task.cpus()));
         return new Iterator<>() {
             private final List<Row> ready = new ArrayList<>();
             private int next;
@@ -82,12 +89,13 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             }
         }
         if (!rows.isEmpty()) {
-            Scorer scorer = ScorerCache.get(network.value());
+            NetworkState state = network.value();
+            Scorer scorer = SCORERS.borrow(state.key(), () -> state.network().newScorer());
             int[][] hs = histories.toArray(new int[0][]);
             TopK top;
             float[][] candidateScores = null;
             Integer[][] ranks = null;
-            synchronized (scorer) {
+            try {
                 top = scorer.recommend(hs, plan.k(), plan.excludeSeen());
                 if (plan.candidatesIndex() >= 0) {
                     candidateScores = scorer.scoreCandidates(hs, candidates(rows, numItems));
@@ -95,6 +103,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 if (plan.targetIndex() >= 0) {
                     ranks = ranks(scorer, rows, hs, numItems);
                 }
+            } finally {
+                SCORERS.giveBack(state.key(), scorer);
             }
             for (int i = 0; i < rows.size(); i++) {
                 out.add(output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i],

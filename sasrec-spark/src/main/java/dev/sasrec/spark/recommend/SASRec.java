@@ -44,7 +44,9 @@ import static org.apache.spark.sql.functions.greatest;
  * Trains SASRec on Spark with synchronous parameter averaging: the users' sequences are spread over
  * {@code numWorkers} partitions, every worker trains a copy of the engine on its users for
  * {@code averagingFrequency} steps, the copies' parameters and Adam state are averaged on the driver through a
- * {@code treeAggregate}, and the next round starts from the average.
+ * {@code treeAggregate}, and the next round starts from the average. {@code batchSize} counts the users of one
+ * step over all workers (each takes its share), so an epoch has as many steps as the engine's alone and the
+ * learning curve per epoch stays close to it.
  *
  * <p>Input: {@code itemsCol}, each user's item indices in time order ({@code array<int>}, as {@code ItemIndexer}
  * makes them; 0s are ignored). When that column carries the indexer's vocabulary, recommendations come back in
@@ -350,7 +352,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
             positions = Math.min(positions, fit);
         }
         summary.positionsPerPass(positions);
-        ParameterAveraging averaging = new ParameterAveraging(config, numItems, (Integer) $(distributed.averagingFrequency),
+        ParameterAveraging averaging = new ParameterAveraging(config, numItems, workers, (Integer) $(distributed.averagingFrequency),
                 (Integer) $(distributed.aggregationDepth), positions, TrainingResources.profile(
                         (Integer) $(distributed.trainingTaskCpus), (Double) $(distributed.trainingTaskGpus),
                         dataset.sparkSession().sparkContext()));

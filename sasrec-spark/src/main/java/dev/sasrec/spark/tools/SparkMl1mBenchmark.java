@@ -67,9 +67,12 @@ public final class SparkMl1mBenchmark {
         double sparkEpoch = median(summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::seconds).toArray());
         spark.stop();
 
-        NativeThreads.set(2);
+        // The engine alone at its fastest on two cores (as bench/train-ml1m.sh runs it): two pass threads with one
+        // native thread each, 6,400 padded positions per pass.
+        NativeThreads.set(1);
         LeaveOneOutSplit engineSplit = LeaveOneOutSplit.of(data);
-        SasRecTrainer trainer = new SasRecTrainer(estimator.engineConfig(), data.numItems());
+        SasRecTrainer trainer = new SasRecTrainer(estimator.engineConfig(), data.numItems())
+                .maxPositionsPerPass(6_400).passThreads(2);
         List<EpochReport> reports = trainer.fit(TrainingSet.of(engineSplit), new FitOptions(epochs, 0, 0),
                 r -> System.out.println("engine " + r.progressLine(epochs)), null);
         double engineEpoch = median(reports.stream().mapToDouble(EpochReport::seconds).toArray());
