@@ -109,9 +109,11 @@ final class TrainingStep {
         } else {
             OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(p.placeholders, List.of(SasRecGraph.LOSS), gradientNames);
             loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0);
+            release(result.getOutputs());
             grads = result.getGradients();
         }
         assembleGradient(graph, grads, p, params, gradient, headItemGradient);
+        release(grads);
         release(p.placeholders());
         return loss + l2Penalty(params);
     }

@@ -46,29 +46,11 @@ public final class SparkMl1mBenchmark {
         BenchArgs a = new BenchArgs(argv, Set.of("data", "epochs", "workers", "averaging-frequency", "master", "loss"));
         int epochs = a.getInt("epochs", 20);
         UserSequences data = UserSequences.read(Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt")));
-        SparkSession spark = SparkSession.builder().master(a.get("master", "local[2]")).appName("sasrec-spark-ml1m")
-                .config("spark.ui.enabled", "false").getOrCreate();
-        StructType schema = new StructType().add("user", DataTypes.IntegerType)
-                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
-        List<Row> rows = new ArrayList<>();
-        for (int u = 0; u < data.numUsers(); u++) {
-            rows.add(RowFactory.create(u, Arrays.stream(data.sequences()[u]).boxed().toArray(Integer[]::new)));
-        }
-        Dataset<Row> split = new LeaveOneOutSplitter().transform(spark.createDataFrame(rows, schema)).cache();
-
         SASRec estimator = new SASRec().setItemsCol("train").setMaxEpochs(epochs).setLoss(a.get("loss", "bce"))
                 .setNumWorkers(a.getInt("workers", 2)).setAveragingFrequency(a.getInt("averaging-frequency", 8));
-        SASRecModel model = estimator.fit(split);
-        TrainingSummary summary = model.summary().orElseThrow();
-        summary.epochs().forEach(e -> System.out.println("spark " + e));
-        Dataset<Row> ranked = model.setItemsCol("testInput").setTargetCol("testTarget").transform(split.drop("recommendations"));
-        Map<String, Double> spark10 = new SequentialRankingEvaluator().evaluateAll(ranked);
-        System.out.println("spark test metrics: " + spark10);
-        double sparkEpoch = median(summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::seconds).toArray());
-        spark.stop();
 
-        // The engine alone at its fastest on two cores (as bench/train-ml1m.sh runs it): two pass threads with one
-        // native thread each, 6,400 padded positions per pass.
+        // The engine alone first, in a JVM Spark has not used yet, at its fastest on two cores (as
+        // bench/train-ml1m.sh runs it): two pass threads with one native thread each, 6,400 positions per pass.
         NativeThreads.set(1);
         LeaveOneOutSplit engineSplit = LeaveOneOutSplit.of(data);
         SasRecTrainer trainer = new SasRecTrainer(estimator.engineConfig(), data.numItems())
@@ -81,6 +63,24 @@ public final class SparkMl1mBenchmark {
         RankingMetrics full = LeaveOneOutEvaluator.evaluate(trainer.network().newScorer(), engineSplit,
                 LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
         System.out.println("engine " + sampled + " | " + full);
+
+        SparkSession spark = SparkSession.builder().master(a.get("master", "local[2]")).appName("sasrec-spark-ml1m")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        StructType schema = new StructType().add("user", DataTypes.IntegerType)
+                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false));
+        List<Row> rows = new ArrayList<>();
+        for (int u = 0; u < data.numUsers(); u++) {
+            rows.add(RowFactory.create(u, Arrays.stream(data.sequences()[u]).boxed().toArray(Integer[]::new)));
+        }
+        Dataset<Row> split = new LeaveOneOutSplitter().transform(spark.createDataFrame(rows, schema)).cache();
+        SASRecModel model = estimator.fit(split);
+        TrainingSummary summary = model.summary().orElseThrow();
+        summary.epochs().forEach(e -> System.out.println("spark " + e));
+        Dataset<Row> ranked = model.setItemsCol("testInput").setTargetCol("testTarget").transform(split.drop("recommendations"));
+        Map<String, Double> spark10 = new SequentialRankingEvaluator().evaluateAll(ranked);
+        System.out.println("spark test metrics: " + spark10);
+        double sparkEpoch = median(summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::seconds).toArray());
+        spark.stop();
         System.out.printf(Locale.ROOT, "{\"seconds_per_epoch\": %.2f, \"engine_seconds_per_epoch\": %.2f, "
                         + "\"sampled_ndcg10\": %.4f, \"full_ndcg10\": %.4f, \"engine_sampled_ndcg10\": %.4f, "
                         + "\"engine_full_ndcg10\": %.4f, \"epochs\": %d}%n",
