@@ -29,6 +29,8 @@ public final class Scorer {
     /** Score buffers of one block for one batch, by block width; reused while the batch size stays the same. */
     private final Map<Integer, INDArray> blockScores = new HashMap<>();
     private int blockScoresRows = -1;
+    /** One row of a block's scores, copied out of native memory. */
+    private final float[] row = new float[ITEM_BLOCK];
 
     Scorer(SasRecNetwork network) {
         this.network = network;
@@ -198,24 +200,28 @@ public final class Scorer {
             users.mmul(itemBlocks[blk], out);
             FloatBuffer block = out.data().asNioFloat();
             for (int b = 0; b < histories.length; b++) {
-                int base = b * width;
+                // One bulk copy per row, then a plain array scan: much faster than a buffer read per score.
+                block.get(b * width, row, 0, width);
                 if (excludeSeen) {
                     for (int item : histories[b]) {
                         if (item >= from && item < from + width) {
-                            block.put(base + item - from, Float.NaN);
+                            row[item - from] = Float.NaN;
                         }
                     }
                 }
                 TopK.Heap heap = heaps[b];
                 float threshold = heap.threshold();
                 for (int j = 0; j < width; j++) {
-                    float s = block.get(base + j);
+                    float s = row[j];
                     if (s >= threshold) {
                         heap.offer(from + j, s);
                         threshold = heap.threshold();
                     }
                 }
             }
+        }
+        if (users.closeable()) {
+            users.close();
         }
         int[][] items = new int[histories.length][];
         float[][] values = new float[histories.length][];
