@@ -125,6 +125,7 @@ public final class Scorer {
                 }
             }
         }
+        ClosingMemoryManager.freeAll(g.sameDiff());
         return mean;
     }
 
@@ -139,14 +140,17 @@ public final class Scorer {
         Map<String, INDArray> ph = new HashMap<>();
         inputs.fill(ph, network.config(), network.layout(), network.parametersView(), mode);
         ClosingMemoryManager.install(g.sameDiff());
-        INDArray out = g.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
+        INDArray out = g.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT).dup();
         TrainingStep.release(ph);
+        ClosingMemoryManager.freeAll(g.sameDiff());
         return out;
     }
 
     /** Scores of every item (column 0, the padding id, is negative infinity) for each history: [B, N+1]. */
     public INDArray scores(int[][] histories) {
-        INDArray s = userVectors(histories).mmul(itemTableT);
+        INDArray users = userVectors(histories);
+        INDArray s = users.mmul(itemTableT);
+        release(users);
         s.getColumn(0).assign(Float.NEGATIVE_INFINITY);
         return s;
     }
@@ -156,6 +160,7 @@ public final class Scorer {
         INDArray users = userVectors(histories);
         int d = network.config().hiddenUnits();
         float[] u = users.data().asFloat();
+        release(users);
         FloatBuffer table = EncoderInputs.itemTable(network.parametersView(), network.layout());
         float[][] out = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
@@ -220,9 +225,7 @@ public final class Scorer {
                 }
             }
         }
-        if (users.closeable()) {
-            users.close();
-        }
+        release(users);
         int[][] items = new int[histories.length][];
         float[][] values = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
@@ -240,6 +243,12 @@ public final class Scorer {
             blockScoresRows = rows;
         }
         return blockScores.computeIfAbsent(width, w -> Nd4j.create(DataType.FLOAT, new long[]{rows, w}, 'c'));
+    }
+
+    private static void release(INDArray users) {
+        if (users.closeable()) {
+            users.close();
+        }
     }
 
     static int[] sortedDistinct(int[] xs) {

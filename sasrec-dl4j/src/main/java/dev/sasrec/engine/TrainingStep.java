@@ -101,7 +101,7 @@ final class TrainingStep {
             SoftmaxHead.Result head = SoftmaxHead.compute(floats(out), flatten(p.targets()),
                     layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits());
             long[] shape = out.shape();
-            out.close();
+            ClosingMemoryManager.freeAll(graph.sameDiff());
             p.placeholders().put(SasRecGraph.OUTPUT_GRAD, Nd4j.create(head.outputGradient(), shape, 'c'));
             grads = graph.sameDiff().calculateGradients(p.placeholders, gradientNames);
             loss = head.loss();
@@ -115,6 +115,7 @@ final class TrainingStep {
         assembleGradient(graph, grads, p, params, gradient, headItemGradient);
         release(grads);
         release(p.placeholders());
+        ClosingMemoryManager.freeAll(graph.sameDiff());
         return loss + l2Penalty(params);
     }
 
@@ -179,6 +180,7 @@ final class TrainingStep {
             ph.put(SasRecGraph.hiddenDrop(blk), dropoutMask(batch, m, d));
             ph.put(SasRecGraph.outputDrop(blk), dropoutMask(batch, m, d));
         }
+        pad.close();
         if (config.loss() != Loss.CE) {
             float[] lossMask = new float[batch * m];
             for (int b = 0; b < batch; b++) {

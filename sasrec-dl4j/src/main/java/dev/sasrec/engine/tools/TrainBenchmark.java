@@ -7,6 +7,7 @@ import dev.sasrec.engine.Loss;
 import dev.sasrec.engine.NativeThreads;
 import dev.sasrec.engine.Protocol;
 import dev.sasrec.engine.RankingMetrics;
+import dev.sasrec.engine.ResidentMemory;
 import dev.sasrec.engine.SasRecConfig;
 import dev.sasrec.engine.SasRecNetwork;
 import dev.sasrec.engine.SasRecTrainer;
@@ -37,7 +38,7 @@ public final class TrainBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv,
                 Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
-                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads"),
+                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads", "gc-above-mb"),
                 Set.of("pre-ln"));
         int threads = a.getInt("threads", 2);
         int passThreads = a.getInt("pass-threads", threads);
@@ -64,12 +65,13 @@ public final class TrainBenchmark {
                 data, seqs.numUsers(), seqs.numItems(), seqs.numInteractions(), config.toMap());
 
         SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems())
-                .maxPositionsPerPass(a.getInt("max-positions", 6_400)).passThreads(passThreads);
+                .maxPositionsPerPass(a.getInt("max-positions", 6_400)).passThreads(passThreads)
+                .collectGarbageAbove((long) a.getInt("gc-above-mb", 2_500) << 20);
         List<Double> epochSeconds = new ArrayList<>();
         RankingMetrics[] last = new RankingMetrics[2];
         trainer.fit(train, new FitOptions(epochs, 0, 0), r -> {
             epochSeconds.add(r.seconds());
-            System.out.println(r.progressLine(epochs) + "  rss " + PeakMemory.currentRssMb() + " MB");
+            System.out.println(r.progressLine(epochs) + "  rss " + ResidentMemory.currentMb() + " MB");
             if (evalEvery > 0 && (r.epoch() % evalEvery == 0 || r.epoch() == epochs)) {
                 Scorer scorer = trainer.network().newScorer();
                 last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
@@ -79,7 +81,7 @@ public final class TrainBenchmark {
                 System.out.println("curve epoch " + r.epoch() + ": " + last[0] + " | " + last[1]);
             }
         }, null);
-        long trainPeak = PeakMemory.peakRssMb();
+        long trainPeak = ResidentMemory.peakMb();
 
         SasRecNetwork network = trainer.network();
         Scorer scorer = network.newScorer();

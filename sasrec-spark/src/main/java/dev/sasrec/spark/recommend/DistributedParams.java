@@ -15,6 +15,7 @@ final class DistributedParams implements Serializable {
 
     final IntParam numWorkers;
     final IntParam averagingFrequency;
+    final Param<String> learningRateScaling;
     final IntParam aggregationDepth;
     final IntParam maxPositionsPerPass;
     final Param<String> initialModel;
@@ -28,6 +29,12 @@ final class DistributedParams implements Serializable {
                 "partitions trained in parallel, each by one task (>= 1); default 2", ParamValidators.gtEq(1));
         averagingFrequency = new IntParam(o, "averagingFrequency",
                 "local training steps of each worker between two parameter averages (>= 1); default 8", ParamValidators.gtEq(1));
+        learningRateScaling = new Param<>(o, "learningRateScaling",
+                "how each worker's Adam learning rate follows numWorkers: sqrt multiplies learningRate by "
+                        + "sqrt(numWorkers), so that averaging the Adam steps of numWorkers workers, each on its share of "
+                        + "the batch, moves as far as one step on the whole batch; none uses learningRate as is "
+                        + "(sqrt | none); default sqrt",
+                ParamValidators.inArray(new String[]{"sqrt", "none"}));
         aggregationDepth = new IntParam(o, "aggregationDepth", "depth of the treeAggregate that sums worker results (>= 2); default 2",
                 ParamValidators.gtEq(2));
         maxPositionsPerPass = new IntParam(o, "maxPositionsPerPass",
@@ -55,6 +62,7 @@ final class DistributedParams implements Serializable {
         o.setDefault(checkpointInterval, 10);
         o.setDefault(numWorkers, 2);
         o.setDefault(averagingFrequency, 8);
+        o.setDefault(learningRateScaling, "sqrt");
         o.setDefault(aggregationDepth, 2);
         o.setDefault(maxPositionsPerPass, 12_800);
         o.setDefault(initialModel, "");

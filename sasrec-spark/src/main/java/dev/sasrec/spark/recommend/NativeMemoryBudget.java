@@ -48,6 +48,21 @@ final class NativeMemoryBudget {
         return OptionalLong.of(Math.max(MIN_OVERHEAD, (long) (factor * heap)));
     }
 
+    /**
+     * How far resident memory may exceed the maximum heap before a training task runs the garbage collector
+     * (see {@code SasRecTrainer.collectGarbageAbove}): the reserved native memory plus the share of the budget
+     * that passes do not plan for, so that a collection comes before the next pass could cross heap plus
+     * {@code nativeBytes}. Without a budget (local mode) there is no container limit to keep, and training never
+     * collects: collections cost more time than anything else Spark adds to a step.
+     */
+    static long collectionSlack(OptionalLong nativeBytes) {
+        if (nativeBytes.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long bytes = nativeBytes.getAsLong();
+        return RESERVED_BYTES + (long) ((1 - SAFETY) * Math.max(0, bytes - RESERVED_BYTES));
+    }
+
     /** Estimated native bytes one padded position of a training pass needs. */
     static long bytesPerPosition(SasRecConfig c, int numItems) {
         long perPosition = (long) c.numBlocks() * (960L * c.hiddenUnits() + 75L * c.maxLen() * c.numHeads()) + 4_000L;

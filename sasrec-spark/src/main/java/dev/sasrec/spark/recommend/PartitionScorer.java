@@ -10,7 +10,6 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
@@ -31,14 +29,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     /** Scoring graphs per network, one per concurrent task of the executor. */
     private static final JvmPool<Scorer> SCORERS = new JvmPool<>(4);
-    /**
-     * Batches scored in this JVM between two garbage collections. A batch leaves a little native memory (about
-     * 2 MB at d = 50) that only the garbage collector frees, and the Java heap alone never asks for a collection:
-     * without this, scoring a million users grew the executor to 7 GB resident.
-     */
-    private static final int BATCHES_PER_COLLECTION = 64;
-    private static final AtomicLong BATCHES = new AtomicLong();
-
     /** What to compute, fixed per transform call. */
     record Plan(int itemsIndex, int candidatesIndex, int targetIndex, int k, boolean excludeSeen,
                 boolean popularForColdStart, boolean prediction, int batchSize, String itemsCol, String candidatesCol,
@@ -114,9 +104,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 }
             } finally {
                 SCORERS.giveBack(state.key(), scorer);
-            }
-            if (BATCHES.incrementAndGet() % BATCHES_PER_COLLECTION == 0) {
-                Nd4j.getMemoryManager().invokeGc();
             }
             for (int i = 0; i < rows.size(); i++) {
                 out.add(output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i],

@@ -45,8 +45,10 @@ import static org.apache.spark.sql.functions.greatest;
  * {@code numWorkers} partitions, every worker trains a copy of the engine on its users for
  * {@code averagingFrequency} steps, the copies' parameters and Adam state are averaged on the driver through a
  * {@code treeAggregate}, and the next round starts from the average. {@code batchSize} counts the users of one
- * step over all workers (each takes its share), so an epoch has as many steps as the engine's alone and the
- * learning curve per epoch stays close to it.
+ * step over all workers (each takes its share), so an epoch has as many steps as the engine's alone; and each
+ * worker's learning rate is {@code learningRate * sqrt(numWorkers)} ({@code learningRateScaling}), since the average
+ * of Adam steps taken on shares of a batch is shorter than one step on the whole batch. With both, the learning
+ * curve per epoch follows the engine's.
  *
  * <p>Input: {@code itemsCol}, each user's item indices in time order ({@code array<int>}, as {@code ItemIndexer}
  * makes them; 0s are ignored). When that column carries the indexer's vocabulary, recommendations come back in
@@ -152,6 +154,8 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public IntParam numWorkers() { return distributed.numWorkers; }
     /** @return local steps between averages param */
     public IntParam averagingFrequency() { return distributed.averagingFrequency; }
+    /** How each worker's learning rate follows {@code numWorkers}: {@code sqrt} (default) or {@code none}. */
+    public Param<String> learningRateScaling() { return distributed.learningRateScaling; }
     /** @return treeAggregate depth param */
     public IntParam aggregationDepth() { return distributed.aggregationDepth; }
     /** @return padded positions per pass param */
@@ -237,6 +241,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public SASRec setNumWorkers(int v) { set(distributed.numWorkers, v); return this; }
     /** @param v local steps between averages */
     public SASRec setAveragingFrequency(int v) { set(distributed.averagingFrequency, v); return this; }
+    public SASRec setLearningRateScaling(String v) { set(distributed.learningRateScaling, v); return this; }
     /** @param v treeAggregate depth */
     public SASRec setAggregationDepth(int v) { set(distributed.aggregationDepth, v); return this; }
     /** @param v padded positions per pass */
@@ -352,8 +357,9 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
             positions = Math.min(positions, fit);
         }
         summary.positionsPerPass(positions);
-        ParameterAveraging averaging = new ParameterAveraging(config, numItems, workers, (Integer) $(distributed.averagingFrequency),
-                (Integer) $(distributed.aggregationDepth), positions, TrainingResources.profile(
+        ParameterAveraging averaging = new ParameterAveraging(config, numItems, workers,
+                "sqrt".equals($(distributed.learningRateScaling)), (Integer) $(distributed.averagingFrequency),
+                (Integer) $(distributed.aggregationDepth), positions, NativeMemoryBudget.collectionSlack(nativeBytes), TrainingResources.profile(
                         (Integer) $(distributed.trainingTaskCpus), (Double) $(distributed.trainingTaskGpus),
                         dataset.sparkSession().sparkContext()));
         HeldOutValidation validator = validation;

@@ -1,8 +1,8 @@
 package dev.sasrec.spark.tools;
 
+import dev.sasrec.engine.ResidentMemory;
 import dev.sasrec.engine.SasRecConfig;
 import dev.sasrec.engine.SasRecNetwork;
-import dev.sasrec.engine.tools.PeakMemory;
 import dev.sasrec.spark.recommend.SASRecModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,7 +43,7 @@ public final class ScoreScaleBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "scored %d users over %d items in %.1f s%n", users, items, seconds);
         System.out.printf(Locale.ROOT, "{\"users\": %d, \"items\": %d, \"users_per_second\": %.0f, \"peak_rss_mb\": %d}%n",
-                users, items, users / seconds, PeakMemory.peakRssMb());
+                users, items, users / seconds, ResidentMemory.peakMb());
         spark.stop();
     }
 }

@@ -245,6 +245,8 @@ class SASRecTest {
         assertEquals("bce", s.getOrDefault(s.loss()));
         assertEquals(0.98, s.getOrDefault(s.beta2()));
         assertTrue(s.explainParam(s.averagingFrequency()).contains("default 8"));
+        assertEquals("sqrt", s.getOrDefault(s.learningRateScaling()));
+        assertThrows(IllegalArgumentException.class, () -> s.setLearningRateScaling("linear"));
         assertThrows(IllegalArgumentException.class, () -> s.setDropout(1.0));
         assertThrows(IllegalArgumentException.class, () -> s.setLoss("hinge"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
