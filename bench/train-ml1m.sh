@@ -10,8 +10,8 @@
 #          --max-positions 6400 (padded positions per pass: batches longer than that are split, which bounds
 #          memory and gives the pass threads work)  --pass-threads P (T: passes of a batch, and scoring
 #          batches, run on P threads with T/P native threads each; 1 runs them one after the other)
-#          --gc-above-mb M (2000: run the garbage collector after a step only while resident memory is above
-#          M MB; 0 collects after every step)
+#          --gc-above-mb M (0: run the garbage collector after every step and pass group; M > 0: only while
+#          resident memory is above M MB)
 # JVM options can be passed through SASREC_JAVA_OPTS.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

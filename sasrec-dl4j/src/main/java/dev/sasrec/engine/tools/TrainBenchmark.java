@@ -66,7 +66,7 @@ public final class TrainBenchmark {
 
         SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems())
                 .maxPositionsPerPass(a.getInt("max-positions", 6_400)).passThreads(passThreads)
-                .collectGarbageAbove((long) a.getInt("gc-above-mb", 2_000) << 20);
+                .collectGarbageAbove((long) a.getInt("gc-above-mb", 0) << 20);
         List<Double> epochSeconds = new ArrayList<>();
         RankingMetrics[] last = new RankingMetrics[2];
         trainer.fit(train, new FitOptions(epochs, 0, 0), r -> {
