@@ -46,7 +46,7 @@ final class ClosingMemoryManager extends AbstractMemoryMgr {
     @Override
     public void release(INDArray array) {
         if (array != null && open.remove(array)) {
-            close(array);
+            closeIfOpen(array);
         }
     }
 
@@ -57,12 +57,13 @@ final class ClosingMemoryManager extends AbstractMemoryMgr {
 
     private void freeAll() {
         for (INDArray a : open) {
-            close(a);
+            closeIfOpen(a);
         }
         open.clear();
     }
 
-    private static void close(INDArray a) {
+    /** Frees {@code a}'s native memory now, unless it is already closed or cannot be (a view, an empty array). */
+    static void closeIfOpen(INDArray a) {
         if (!a.wasClosed() && a.closeable()) {
             a.close();
         }

@@ -150,7 +150,7 @@ public final class Scorer {
     public INDArray scores(int[][] histories) {
         INDArray users = userVectors(histories);
         INDArray s = users.mmul(itemTableT);
-        release(users);
+        ClosingMemoryManager.closeIfOpen(users);
         s.getColumn(0).assign(Float.NEGATIVE_INFINITY);
         return s;
     }
@@ -160,7 +160,7 @@ public final class Scorer {
         INDArray users = userVectors(histories);
         int d = network.config().hiddenUnits();
         float[] u = users.data().asFloat();
-        release(users);
+        ClosingMemoryManager.closeIfOpen(users);
         FloatBuffer table = EncoderInputs.itemTable(network.parametersView(), network.layout());
         float[][] out = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
@@ -225,7 +225,7 @@ public final class Scorer {
                 }
             }
         }
-        release(users);
+        ClosingMemoryManager.closeIfOpen(users);
         int[][] items = new int[histories.length][];
         float[][] values = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
@@ -243,12 +243,6 @@ public final class Scorer {
             blockScoresRows = rows;
         }
         return blockScores.computeIfAbsent(width, w -> Nd4j.create(DataType.FLOAT, new long[]{rows, w}, 'c'));
-    }
-
-    private static void release(INDArray users) {
-        if (users.closeable()) {
-            users.close();
-        }
     }
 
     static int[] sortedDistinct(int[] xs) {

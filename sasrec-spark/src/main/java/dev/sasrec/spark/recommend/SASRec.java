@@ -241,6 +241,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
     public SASRec setNumWorkers(int v) { set(distributed.numWorkers, v); return this; }
     /** @param v local steps between averages */
     public SASRec setAveragingFrequency(int v) { set(distributed.averagingFrequency, v); return this; }
+    /** @param v how each worker's learning rate follows numWorkers: sqrt or none */
     public SASRec setLearningRateScaling(String v) { set(distributed.learningRateScaling, v); return this; }
     /** @param v treeAggregate depth */
     public SASRec setAggregationDepth(int v) { set(distributed.aggregationDepth, v); return this; }
