@@ -70,7 +70,7 @@ final class EncoderInputs {
         for (int i = 0; i < m; i++) {
             sel[i * n + (n - m + i)] = 1f;
         }
-        placeholders.put(SasRecGraph.POS_SEL, Nd4j.create(sel, new long[]{m, n}, 'c'));
+        placeholders.put(SasRecGraph.POS_SEL, HostArrays.of(sel, m, n));
 
         float[] bias = new float[batch * m * m];
         for (int b = 0; b < batch; b++) {
@@ -84,19 +84,19 @@ final class EncoderInputs {
                 java.util.Arrays.fill(bias, row + Math.max(i + 1, firstReal), row + m, SasRecGraph.MASKED);
             }
         }
-        placeholders.put(SasRecGraph.ATTENTION_BIAS, Nd4j.create(bias, new long[]{batch, m, m}, 'c'));
+        placeholders.put(SasRecGraph.ATTENTION_BIAS, HostArrays.of(bias, batch, m, m));
         if (mode == SasRecGraph.Mode.LAST_POSITION) {
             float[] select = new float[m];
             select[m - 1] = 1f;
-            placeholders.put(SasRecGraph.LAST_SELECT, Nd4j.create(select, new long[]{1, m, 1}, 'c'));
+            placeholders.put(SasRecGraph.LAST_SELECT, HostArrays.of(select, 1, m, 1));
             float[] last = new float[batch * m];
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(bias, (b * m + m - 1) * m, last, b * m, m);
             }
-            placeholders.put(SasRecGraph.LAST_BIAS, Nd4j.create(last, new long[]{batch, 1, m}, 'c'));
+            placeholders.put(SasRecGraph.LAST_BIAS, HostArrays.of(last, batch, 1, m));
         }
         if (!training) {
-            INDArray pad = Nd4j.create(paddingMask(), new long[]{batch, m, 1}, 'c');
+            INDArray pad = HostArrays.of(paddingMask(), batch, m, 1);
             placeholders.put(SasRecGraph.PAD_MASK, pad);
             placeholders.put(SasRecGraph.QUERY_MASK, pad);
         }
@@ -124,14 +124,14 @@ final class EncoderInputs {
                 int item = ids[r][c];
                 if (item != 0) {
                     int dst = (r * cols + c) * d;
-                    int src = item * d;
-                    for (int k = 0; k < d; k++) {
-                        out[dst + k] = table.get(src + k) * scale;
+                    table.get(item * d, out, dst, d);
+                    for (int k = dst; k < dst + d; k++) {
+                        out[k] *= scale;
                     }
                 }
             }
         }
-        return Nd4j.create(out, new long[]{rows, cols, d}, 'c');
+        return HostArrays.of(out, rows, cols, d);
     }
 
     /** Rows {@code ids} of the item embedding as [ids.length, d]. */
@@ -139,12 +139,9 @@ final class EncoderInputs {
         FloatBuffer table = itemTable(params, layout);
         float[] out = new float[ids.length * d];
         for (int r = 0; r < ids.length; r++) {
-            int src = ids[r] * d;
-            for (int k = 0; k < d; k++) {
-                out[r * d + k] = table.get(src + k);
-            }
+            table.get(ids[r] * d, out, r * d, d);
         }
-        return Nd4j.create(out, new long[]{ids.length, d}, 'c');
+        return HostArrays.of(out, ids.length, d);
     }
 
     /** The item embedding as a float buffer positioned at its first element (row 0). */

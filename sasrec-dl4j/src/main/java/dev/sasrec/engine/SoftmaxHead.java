@@ -51,7 +51,7 @@ final class SoftmaxHead {
                 r++;
             }
         }
-        INDArray hidden = Nd4j.create(h, new long[]{rows, d}, 'c');
+        INDArray hidden = HostArrays.of(h, rows, d);
         INDArray items = itemTable.get(NDArrayIndex.interval(1, numItems + 1), NDArrayIndex.all()).dup('c');
         float[] table = items.data().asFloat();
 

@@ -98,11 +98,11 @@ final class TrainingStep {
             // the surrogate loss sum(output * dL/doutput). The dropout masks are placeholders, so both passes see
             // the same network.
             INDArray out = graph.sameDiff().output(p.placeholders, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
-            SoftmaxHead.Result head = SoftmaxHead.compute(floats(out), flatten(p.targets()),
+            SoftmaxHead.Result head = SoftmaxHead.compute(HostArrays.floats(out), flatten(p.targets()),
                     layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits());
             long[] shape = out.shape();
             ClosingMemoryManager.freeAll(graph.sameDiff());
-            p.placeholders().put(SasRecGraph.OUTPUT_GRAD, Nd4j.create(head.outputGradient(), shape, 'c'));
+            p.placeholders().put(SasRecGraph.OUTPUT_GRAD, HostArrays.of(head.outputGradient(), shape));
             grads = graph.sameDiff().calculateGradients(p.placeholders, gradientNames);
             loss = head.loss();
             headItemGradient = head.itemGradient();
@@ -171,7 +171,7 @@ final class TrainingStep {
 
         Map<String, INDArray> ph = new HashMap<>();
         enc.fill(ph, config, layout, params, SasRecGraph.Mode.TRAIN);
-        INDArray pad = Nd4j.create(enc.paddingMask(), new long[]{batch, m, 1}, 'c');
+        INDArray pad = HostArrays.of(enc.paddingMask(), batch, m, 1);
         ph.put(SasRecGraph.EMB_DROP, dropoutMask(batch, m, d).muli(pad));
         for (int blk = 0; blk < config.numBlocks(); blk++) {
             for (int head = 0; head < config.numHeads(); head++) {
@@ -188,7 +188,7 @@ final class TrainingStep {
                     lossMask[b * m + i] = targets[b][i] != 0 ? 1f : 0f;
                 }
             }
-            ph.put(SasRecGraph.LOSS_MASK, Nd4j.create(lossMask, new long[]{batch, m}, 'c'));
+            ph.put(SasRecGraph.LOSS_MASK, HostArrays.of(lossMask, batch, m));
             ph.put(SasRecGraph.TARGET_EMB, EncoderInputs.gatherRows(params, layout, targets, 1f, d));
         }
 
@@ -224,7 +224,7 @@ final class TrainingStep {
                     }
                 }
                 ph.put(SasRecGraph.NEGATIVE_TABLE, EncoderInputs.gatherRows(params, layout, negativeTable, d));
-                ph.put(SasRecGraph.HIT_BIAS, Nd4j.create(hit, new long[]{(long) batch * m, k}, 'c'));
+                ph.put(SasRecGraph.HIT_BIAS, HostArrays.of(hit, (long) batch * m, k));
             }
             case CE -> { }   // the head runs outside the graph: see compute
             default -> throw new IllegalStateException("unhandled loss " + config.loss());
@@ -241,15 +241,15 @@ final class TrainingStep {
         }
         int itemFloats = (numItems + 1) * d;
         float[] itemGrad = new float[itemFloats];
-        scatter(itemGrad, floats(grads.get(SasRecGraph.IN_EMB)), p.inputs(), (float) Math.sqrt(d), d);
+        scatter(itemGrad, HostArrays.floats(grads.get(SasRecGraph.IN_EMB)), p.inputs(), (float) Math.sqrt(d), d);
         switch (config.loss()) {
             case BCE -> {
-                scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
-                scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_EMB)), p.negatives(), 1f, d);
+                scatter(itemGrad, HostArrays.floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
+                scatter(itemGrad, HostArrays.floats(grads.get(SasRecGraph.NEGATIVE_EMB)), p.negatives(), 1f, d);
             }
             case SAMPLED -> {
-                scatter(itemGrad, floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
-                scatter(itemGrad, floats(grads.get(SasRecGraph.NEGATIVE_TABLE)), new int[][]{p.negativeTable()}, 1f, d);
+                scatter(itemGrad, HostArrays.floats(grads.get(SasRecGraph.TARGET_EMB)), p.targets(), 1f, d);
+                scatter(itemGrad, HostArrays.floats(grads.get(SasRecGraph.NEGATIVE_TABLE)), new int[][]{p.negativeTable()}, 1f, d);
             }
             case CE -> {
                 for (int i = 0; i < itemFloats; i++) {
@@ -323,11 +323,6 @@ final class TrainingStep {
                 r++;
             }
         }
-    }
-
-    static float[] floats(INDArray a) {
-        INDArray c = a.isView() || a.ordering() != 'c' || a.data().length() != a.length() ? a.dup('c') : a;
-        return c.castTo(DataType.FLOAT).data().asFloat();
     }
 
     SasRecGraph graph() {

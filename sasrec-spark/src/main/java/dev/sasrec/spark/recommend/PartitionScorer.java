@@ -13,15 +13,18 @@ import org.apache.spark.sql.RowFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
  * optionally the top-k indices as doubles and the scores of its candidates. Rows whose history has no usable item
- * follow the cold-start strategy. Only one batch of scores exists at a time. Each task scores on its own graph
+ * follow the cold-start strategy. Rows are read a window of batches at a time and batched by history length; they
+ * come out in input order. Only one batch of scores exists at a time. Each task scores on its own graph
  * with as many native threads as it has cores.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
@@ -29,6 +32,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     /** Scoring graphs per network, one per concurrent task of the executor. */
     private static final JvmPool<Scorer> SCORERS = new JvmPool<>(4);
+    /** Batches read ahead and sorted by history length before scoring. */
+    static final int WINDOW_BATCHES = 16;
     /** What to compute, fixed per transform call. */
     record Plan(int itemsIndex, int candidatesIndex, int targetIndex, int k, boolean excludeSeen,
                 boolean popularForColdStart, boolean prediction, int batchSize, String itemsCol, String candidatesCol,
@@ -57,7 +62,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 while (next >= ready.size() && input.hasNext()) {
                     ready.clear();
                     next = 0;
-                    scoreBatch(input, ready);
+                    scoreWindow(input, ready);
                 }
                 return next < ready.size();
             }
@@ -72,55 +77,76 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    private void scoreBatch(Iterator<Row> input, List<Row> out) {
+    /**
+     * Reads up to {@link #WINDOW_BATCHES} batches of rows, scores their histories in batches sorted by length (a
+     * batch is padded to its longest history, so mixing lengths wastes most of the encoder's work) and appends the
+     * output rows in input order.
+     */
+    private void scoreWindow(Iterator<Row> input, List<Row> out) {
         int numItems = network.value().numItems();
         List<Row> rows = new ArrayList<>();
         List<int[]> histories = new ArrayList<>();
-        List<Row> cold = new ArrayList<>();
-        while (rows.size() < plan.batchSize() && input.hasNext()) {
+        long window = (long) plan.batchSize() * WINDOW_BATCHES;
+        while (rows.size() < window && input.hasNext()) {
             Row r = input.next();
-            int[] h = history(r, numItems);
-            if (h.length == 0) {
-                cold.add(r);
-            } else {
-                rows.add(r);
-                histories.add(h);
-            }
+            rows.add(r);
+            histories.add(history(r, numItems));
         }
-        if (!rows.isEmpty()) {
+        Integer[] order = IntStream.range(0, rows.size()).filter(i -> histories.get(i).length > 0).boxed()
+                .sorted(Comparator.comparingInt(i -> histories.get(i).length)).toArray(Integer[]::new);
+        Row[] scored = new Row[rows.size()];
+        if (order.length > 0) {
             NetworkState state = network.value();
             Scorer scorer = SCORERS.borrow(state.key(), () -> state.network().newScorer());
-            int[][] hs = histories.toArray(new int[0][]);
-            TopK top;
-            float[][] candidateScores = null;
-            Integer[][] ranks = null;
             try {
-                top = scorer.recommend(hs, plan.k(), plan.excludeSeen());
-                if (plan.candidatesIndex() >= 0) {
-                    candidateScores = scorer.scoreCandidates(hs, candidates(rows, numItems));
-                }
-                if (plan.targetIndex() >= 0) {
-                    ranks = ranks(scorer, rows, hs, numItems);
+                for (int from = 0; from < order.length; from += plan.batchSize()) {
+                    int size = Math.min(plan.batchSize(), order.length - from);
+                    List<Row> batchRows = new ArrayList<>(size);
+                    int[][] hs = new int[size][];
+                    for (int j = 0; j < size; j++) {
+                        batchRows.add(rows.get(order[from + j]));
+                        hs[j] = histories.get(order[from + j]);
+                    }
+                    Row[] batchOut = scoreBatch(scorer, batchRows, hs, numItems);
+                    for (int j = 0; j < size; j++) {
+                        scored[order[from + j]] = batchOut[j];
+                    }
                 }
             } finally {
                 SCORERS.giveBack(state.key(), scorer);
             }
-            for (int i = 0; i < rows.size(); i++) {
-                out.add(output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i],
-                        ranks == null ? null : ranks[i]));
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            if (scored[i] != null) {
+                out.add(scored[i]);
+            } else if (plan.popularForColdStart()) {
+                out.add(popular(rows.get(i), numItems));
             }
         }
-        if (plan.popularForColdStart()) {
-            for (Row r : cold) {
-                int[] popular = new int[Math.min(plan.k(), numItems)];
-                float[] scores = new float[popular.length];
-                for (int i = 0; i < popular.length; i++) {
-                    popular[i] = i + 1;     // indices are assigned by descending frequency
-                    scores[i] = Float.NaN;
-                }
-                out.add(output(r, popular, scores, null, new Integer[]{null, null}));
-            }
+    }
+
+    /** The output rows of one batch of rows with non-empty histories {@code hs}. */
+    private Row[] scoreBatch(Scorer scorer, List<Row> rows, int[][] hs, int numItems) {
+        TopK top = scorer.recommend(hs, plan.k(), plan.excludeSeen());
+        float[][] candidateScores = plan.candidatesIndex() >= 0 ? scorer.scoreCandidates(hs, candidates(rows, numItems)) : null;
+        Integer[][] ranks = plan.targetIndex() >= 0 ? ranks(scorer, rows, hs, numItems) : null;
+        Row[] out = new Row[rows.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i],
+                    ranks == null ? null : ranks[i]);
         }
+        return out;
+    }
+
+    /** The cold-start output of a row: the most frequent items, with NaN scores. */
+    private Row popular(Row r, int numItems) {
+        int[] popular = new int[Math.min(plan.k(), numItems)];
+        float[] scores = new float[popular.length];
+        for (int i = 0; i < popular.length; i++) {
+            popular[i] = i + 1;     // indices are assigned by descending frequency
+            scores[i] = Float.NaN;
+        }
+        return output(r, popular, scores, null, new Integer[]{null, null});
     }
 
     private int[] history(Row r, int numItems) {

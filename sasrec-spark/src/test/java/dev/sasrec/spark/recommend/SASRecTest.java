@@ -3,6 +3,9 @@ package dev.sasrec.spark.recommend;
 import dev.sasrec.engine.LeaveOneOutEvaluator;
 import dev.sasrec.engine.Protocol;
 import dev.sasrec.engine.RankingMetrics;
+import dev.sasrec.engine.SasRecConfig;
+import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.engine.Scorer;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
@@ -30,8 +33,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -235,6 +240,33 @@ class SASRecTest {
         Exception e = assertThrows(Exception.class, () -> model.transform(outside).collectAsList());
         String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : e.getCause().getMessage());
         assertTrue(message.contains("itemIndex") && message.contains("500") && message.contains("1..100"), message);
+    }
+
+    @Test
+    void batchesSortedByHistoryLengthComeOutInInputOrderWithTheEnginesRecommendations() {
+        SasRecNetwork network = SasRecNetwork.initialise(
+                SasRecConfig.builder().hiddenUnits(16).maxLen(12).numBlocks(2).seed(5L).build(), 60);
+        SASRecModel model = SASRecModel.fromNetwork(network, null).setK(5).setScoringBatchSize(3)
+                .setColdStartStrategy("popular");
+        SplittableRandom random = new SplittableRandom(3);
+        int[][] histories = new int[70][];
+        for (int u = 0; u < histories.length; u++) {
+            // Lengths 0 (cold, scored as popular) to 15 (longer than maxLen) in no order.
+            histories[u] = random.ints(random.nextInt(16), 1, 61).toArray();
+        }
+        List<Row> out = model.transform(SequenceFrames.of(spark, histories).coalesce(1)).collectAsList();
+
+        assertEquals(histories.length, out.size());
+        Scorer scorer = network.newScorer();
+        for (int u = 0; u < histories.length; u++) {
+            Row r = out.get(u);
+            assertEquals(u, r.getInt(r.fieldIndex("user")), "rows come out in input order");
+            List<Row> recs = r.getList(r.fieldIndex("recommendations"));
+            int[] items = recs.stream().mapToInt(x -> x.getInt(0)).toArray();
+            int[] expected = histories[u].length == 0 ? new int[]{1, 2, 3, 4, 5}
+                    : scorer.recommend(new int[][]{histories[u]}, 5, true).items()[0];
+            assertArrayEquals(expected, items, "user " + u + " with " + histories[u].length + " items");
+        }
     }
 
     @Test
