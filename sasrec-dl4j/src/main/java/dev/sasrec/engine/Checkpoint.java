@@ -83,7 +83,7 @@ public final class Checkpoint {
             out.writeUTF(e.getKey());
             out.writeUTF(e.getValue());
         }
-        float[] values = network.parametersView().data().asFloat();
+        float[] values = HostArrays.floats(network.parametersView());
         out.writeLong(values.length);
         ByteBuffer buf = ByteBuffer.allocate(4 * 8192).order(ByteOrder.BIG_ENDIAN);
         for (int i = 0; i < values.length; i += 8192) {

@@ -25,7 +25,7 @@ public final class Ranks {
     public static int[] full(Scorer scorer, int[][] histories, int[] targets) {
         INDArray scores = scorer.scores(histories);
         int cols = (int) scores.size(1);
-        float[] all = scores.data().asFloat();
+        float[] all = HostArrays.floats(scores);
         int[] ranks = new int[histories.length];
         for (int i = 0; i < histories.length; i++) {
             int[] excluded = Scorer.sortedDistinct(histories[i]);

@@ -159,7 +159,7 @@ public final class Scorer {
     public float[][] scoreCandidates(int[][] histories, int[][] candidates) {
         INDArray users = userVectors(histories);
         int d = network.config().hiddenUnits();
-        float[] u = users.data().asFloat();
+        float[] u = HostArrays.floats(users);
         ClosingMemoryManager.closeIfOpen(users);
         FloatBuffer table = EncoderInputs.itemTable(network.parametersView(), network.layout());
         float[][] out = new float[histories.length][];

@@ -53,15 +53,15 @@ final class SoftmaxHead {
         }
         INDArray hidden = HostArrays.of(h, rows, d);
         INDArray items = itemTable.get(NDArrayIndex.interval(1, numItems + 1), NDArrayIndex.all()).dup('c');
-        float[] table = items.data().asFloat();
+        float[] table = HostArrays.floats(items);
 
         INDArray logits = Nd4j.gemm(hidden, items, false, true);                       // [R, N]
         INDArray rowMax = logits.max(1);
         logits.subiColumnVector(rowMax);
         Transforms.exp(logits, false);
         INDArray sums = logits.sum(1);
-        float[] max = rowMax.data().asFloat();
-        float[] sum = sums.data().asFloat();
+        float[] max = HostArrays.floats(rowMax);
+        float[] sum = HostArrays.floats(sums);
         logits.diviColumnVector(sums);                                                   // P
 
         double loss = 0;
@@ -85,7 +85,7 @@ final class SoftmaxHead {
 
         INDArray hiddenGrad = Nd4j.gemm(logits, items, false, false);                  // [R, d]
         INDArray itemGrad = Nd4j.gemm(logits, hidden, true, false);                    // [N, d]
-        float[] dh = hiddenGrad.data().asFloat();
+        float[] dh = HostArrays.floats(hiddenGrad);
         float[] outputGradient = new float[output.length];
         r = 0;
         for (int p = 0; p < targets.length; p++) {
@@ -95,7 +95,7 @@ final class SoftmaxHead {
             }
         }
         float[] dm = new float[(numItems + 1) * d];
-        System.arraycopy(itemGrad.data().asFloat(), 0, dm, d, numItems * d);
+        System.arraycopy(HostArrays.floats(itemGrad), 0, dm, d, numItems * d);
         for (INDArray a : new INDArray[]{hidden, items, logits, rowMax, sums, hiddenGrad, itemGrad}) {
             a.close();
         }
