@@ -55,12 +55,9 @@ final class EncoderInputs {
 
     /**
      * Puts the encoder's placeholders into {@code placeholders}, reading item rows from {@code params}. Training
-     * graphs take the padding and query masks through {@link #paddingMask} folded into their dropout masks;
-     * inference graphs take them as placeholders.
+     * graphs also take dropout masks (see {@link #paddingMask}), which the trainer adds.
      */
-    void fill(Map<String, INDArray> placeholders, SasRecConfig config, ParameterLayout layout, INDArray params,
-              SasRecGraph.Mode mode) {
-        boolean training = mode == SasRecGraph.Mode.TRAIN;
+    void fill(Map<String, INDArray> placeholders, SasRecConfig config, ParameterLayout layout, INDArray params) {
         int d = config.hiddenUnits();
         int n = config.maxLen();
         int m = length;
@@ -72,34 +69,18 @@ final class EncoderInputs {
         }
         placeholders.put(SasRecGraph.POS_SEL, HostArrays.of(sel, m, n));
 
-        float[] bias = new float[batch * m * m];
+        float[] causal = new float[m * m];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(causal, i * m + i + 1, (i + 1) * m, SasRecGraph.MASKED);
+        }
+        placeholders.put(SasRecGraph.CAUSAL_BIAS, HostArrays.of(causal, 1, m, m));
+        float[] keys = new float[batch * m];
         for (int b = 0; b < batch; b++) {
-            int firstReal = 0;
-            while (firstReal < m && ids[b][firstReal] == 0) {
-                firstReal++;
-            }
-            for (int i = 0; i < m; i++) {
-                int row = (b * m + i) * m;
-                java.util.Arrays.fill(bias, row, row + firstReal, SasRecGraph.MASKED);
-                java.util.Arrays.fill(bias, row + Math.max(i + 1, firstReal), row + m, SasRecGraph.MASKED);
+            for (int i = 0; i < m && ids[b][i] == 0; i++) {
+                keys[b * m + i] = SasRecGraph.MASKED;
             }
         }
-        placeholders.put(SasRecGraph.ATTENTION_BIAS, HostArrays.of(bias, batch, m, m));
-        if (mode == SasRecGraph.Mode.LAST_POSITION) {
-            float[] select = new float[m];
-            select[m - 1] = 1f;
-            placeholders.put(SasRecGraph.LAST_SELECT, HostArrays.of(select, 1, m, 1));
-            float[] last = new float[batch * m];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(bias, (b * m + m - 1) * m, last, b * m, m);
-            }
-            placeholders.put(SasRecGraph.LAST_BIAS, HostArrays.of(last, batch, 1, m));
-        }
-        if (!training) {
-            INDArray pad = HostArrays.of(paddingMask(), batch, m, 1);
-            placeholders.put(SasRecGraph.PAD_MASK, pad);
-            placeholders.put(SasRecGraph.QUERY_MASK, pad);
-        }
+        placeholders.put(SasRecGraph.KEY_BIAS, HostArrays.of(keys, batch, 1, m));
     }
 
     /** 1 at real positions, 0 at padding: [batch * length], row-major. */

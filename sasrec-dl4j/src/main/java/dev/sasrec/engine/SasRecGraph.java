@@ -29,15 +29,10 @@ final class SasRecGraph {
     static final String IN_EMB = "in_emb";
     /** Selects the last m rows of the position embedding: [m, n]. */
     static final String POS_SEL = "pos_sel";
-    /** 1 at real positions, 0 at padding: [B, m, 1]. */
-    static final String PAD_MASK = "pad_mask";
-    /**
-     * Attention bias: 0 where a query may attend to a key, a large negative value above the diagonal (later
-     * positions) and at padding keys: [B, m, m], shared by all heads and blocks.
-     */
-    static final String ATTENTION_BIAS = "attention_bias";
-    /** 1 for real queries, 0 for padding queries: [B, m, 1]. Inference only; training folds it into dropout. */
-    static final String QUERY_MASK = "query_mask";
+    /** Causal attention bias: 0 where a query may attend to a key, a large negative value above the diagonal: [1, m, m]. */
+    static final String CAUSAL_BIAS = "causal_bias";
+    /** Padding attention bias: a large negative value at padding keys, 0 elsewhere: [B, 1, m]. */
+    static final String KEY_BIAS = "key_bias";
     /** Inverted-dropout mask of the embedding times the padding mask: [B, m, d]. */
     static final String EMB_DROP = "emb_drop";
     /** 1 where a position has a target: [B, m]. */
@@ -56,10 +51,6 @@ final class SasRecGraph {
      * ones.
      */
     static final String OUTPUT_GRAD = "output_grad";
-    /** One-hot selection of the last position: [1, m, 1]. Last-position graphs only. */
-    static final String LAST_SELECT = "last_select";
-    /** Attention bias of the last query (padding keys masked): [B, 1, m]. Last-position graphs only. */
-    static final String LAST_BIAS = "last_bias";
     /** Encoder output after the final layer norm: [B, m, d], or [B, d] in a last-position graph. */
     static final String OUTPUT = "output";
     /** Scalar training loss. */
@@ -116,20 +107,24 @@ final class SasRecGraph {
 
         SDVariable inEmb = sd.placeHolder(IN_EMB, DataType.FLOAT, -1, -1, d);
         SDVariable posSel = sd.placeHolder(POS_SEL, DataType.FLOAT, -1, config.maxLen());
-        SDVariable attentionBias = sd.placeHolder(ATTENTION_BIAS, DataType.FLOAT, -1, -1, -1);
-        SDVariable padMask = training ? null : sd.placeHolder(PAD_MASK, DataType.FLOAT, -1, -1, 1);
-        SDVariable queryMask = training ? null : sd.placeHolder(QUERY_MASK, DataType.FLOAT, -1, -1, 1);
+        SDVariable causalBias = sd.placeHolder(CAUSAL_BIAS, DataType.FLOAT, 1, -1, -1);
+        SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, -1);
         SDVariable shape3 = inEmb.shape();
 
-        // In training the padding and query masks are folded into the dropout masks, and the zeroing of padding
-        // positions after each block is left out: padding keys get exactly zero attention weight and padding
-        // positions carry no loss, so neither changes any output or gradient at a real position. Each big
-        // element-wise op saved matters: SameDiff's backward pass of a broadcast multiply costs ~100 ms here.
+        // Padding positions are never zeroed: a padding key gets exactly zero attention weight (its bias underflows
+        // exp to 0) and every other op works position by position, so whatever a padding position holds (finite)
+        // changes no output or gradient at a real position. Padding positions carry no loss, and inference reads
+        // real positions only. Each big element-wise op saved matters: SameDiff's backward pass of a broadcast
+        // multiply costs ~100 ms here, and a [B, m, m] multiply at inference as much as the bias add.
         SDVariable pos = variable(sd, layout, ParameterLayout.POSITION_EMBEDDING, vars);
         SDVariable x = inEmb.add(posSel.mmul(pos));
-        x = training ? x.mul(sd.placeHolder(EMB_DROP, DataType.FLOAT, -1, -1, d)) : x.mul(padMask);
+        if (training) {
+            x = x.mul(sd.placeHolder(EMB_DROP, DataType.FLOAT, -1, -1, d));
+        }
 
         int fullBlocks = lastOnly ? config.numBlocks() - 1 : config.numBlocks();
+        // The [B, m, m] bias from its two small factors, once for all blocks and heads.
+        SDVariable attentionBias = fullBlocks == 0 ? null : causalBias.add(keyBias);
         for (int b = 0; b < fullBlocks; b++) {
             SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
                     variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps(), 2);
@@ -147,9 +142,9 @@ final class SasRecGraph {
                 if (mode == Mode.ALL_POSITIONS) {
                     weights = sd.identity(attentionWeights(b, head), weights);
                 }
-                weights = training
-                        ? weights.mul(sd.placeHolder(attentionDrop(b, head), DataType.FLOAT, -1, -1, -1))
-                        : weights.mul(queryMask);
+                if (training) {
+                    weights = weights.mul(sd.placeHolder(attentionDrop(b, head), DataType.FLOAT, -1, -1, -1));
+                }
                 heads[head] = sd.mmul(weights, vh);
             }
             SDVariable attended = h == 1 ? heads[0] : sd.concat(2, heads);
@@ -167,11 +162,11 @@ final class SasRecGraph {
             if (training) {
                 ff = ff.mul(sd.placeHolder(outputDrop(b), DataType.FLOAT, -1, -1, d));
             }
-            x = training ? xn2.add(ff) : xn2.add(ff).mul(padMask);
+            x = xn2.add(ff);
         }
         int axis = 2;
         if (lastOnly) {
-            x = lastBlock(sd, config, layout, x, vars);
+            x = lastBlock(sd, config, layout, x, keyBias, vars);
             axis = 1;
         }
         SDVariable out = layerNorm(sd, x, variable(sd, layout, "final_ln_g", vars),
@@ -189,7 +184,7 @@ final class SasRecGraph {
      * feed-forward part on [B, d]. Equal to the full block's output at the last position (tested).
      */
     private static SDVariable lastBlock(SameDiff sd, SasRecConfig config, ParameterLayout layout, SDVariable x,
-                                        List<String> vars) {
+                                        SDVariable keyBias, List<String> vars) {
         int b = config.numBlocks() - 1;
         int d = config.hiddenUnits();
         int h = config.numHeads();
@@ -198,16 +193,15 @@ final class SasRecGraph {
         SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
                 variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps(), 2);
         SDVariable kvInput = config.preLayerNorm() ? xn : x;
-        SDVariable xnLast = xn.mul(sd.placeHolder(LAST_SELECT, DataType.FLOAT, 1, -1, 1)).sum(1);       // [B, d]
+        SDVariable xnLast = xn.get(SDIndex.all(), SDIndex.point(-1), SDIndex.all());                     // [B, d]
         SDVariable q = xnLast.mmul(variable(sd, layout, ParameterLayout.block(b, "wq"), vars)).mul(1.0 / Math.sqrt(dh));
         SDVariable k = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wk"), vars), shape3, d);
         SDVariable v = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wv"), vars), shape3, d);
-        SDVariable bias = sd.placeHolder(LAST_BIAS, DataType.FLOAT, -1, 1, -1);
         SDVariable[] heads = new SDVariable[h];
         for (int head = 0; head < h; head++) {
             SDVariable qh = h == 1 ? q : q.get(SDIndex.all(), SDIndex.interval(head * dh, (head + 1) * dh));
             SDVariable weights = sd.nn.softmax(sd.mmul(sd.expandDims(qh, 1), headSlice(k, head, h, dh), false, true, false)
-                    .add(bias), 2);                                                                   // [B, 1, m]
+                    .add(keyBias), 2);                                                                // [B, 1, m]
             heads[head] = sd.mmul(weights, headSlice(v, head, h, dh)).reshape(-1, dh);
         }
         SDVariable attended = h == 1 ? heads[0] : sd.concat(1, heads);

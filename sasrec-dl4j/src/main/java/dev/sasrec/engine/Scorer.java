@@ -64,12 +64,12 @@ public final class Scorer {
                 throw new IllegalArgumentException("history " + i + " is empty: a user needs at least one item to be scored");
             }
         }
-        return run(lastPosition, SasRecGraph.Mode.LAST_POSITION, histories);
+        return run(lastPosition, histories);
     }
 
     /** The encoder output at every position of the left-padded batch: [B, m, d]. */
     INDArray encode(int[][] histories) {
-        return run(allPositions(), SasRecGraph.Mode.ALL_POSITIONS, histories);
+        return run(allPositions(), histories);
     }
 
     private SasRecGraph allPositions() {
@@ -99,7 +99,7 @@ public final class Scorer {
         }
         EncoderInputs inputs = EncoderInputs.of(longEnough, network.config().maxLen(), network.numItems());
         Map<String, INDArray> ph = new HashMap<>();
-        inputs.fill(ph, network.config(), network.layout(), network.parametersView(), SasRecGraph.Mode.ALL_POSITIONS);
+        inputs.fill(ph, network.config(), network.layout(), network.parametersView());
         String[] names = new String[blocks * heads];
         for (int b = 0; b < blocks; b++) {
             for (int h = 0; h < heads; h++) {
@@ -107,7 +107,7 @@ public final class Scorer {
             }
         }
         SasRecGraph g = allPositions();
-        ClosingMemoryManager.install(g.sameDiff());
+        RecyclingMemoryManager.install(g.sameDiff());
         Map<String, INDArray> out = g.sameDiff().output(ph, names);
         TrainingStep.release(ph);
         int m = inputs.length;
@@ -125,7 +125,7 @@ public final class Scorer {
                 }
             }
         }
-        ClosingMemoryManager.freeAll(g.sameDiff());
+        RecyclingMemoryManager.freeAll(g.sameDiff());
         return mean;
     }
 
@@ -135,14 +135,14 @@ public final class Scorer {
         return g;
     }
 
-    private INDArray run(SasRecGraph g, SasRecGraph.Mode mode, int[][] histories) {
+    private INDArray run(SasRecGraph g, int[][] histories) {
         EncoderInputs inputs = EncoderInputs.of(histories, network.config().maxLen(), network.numItems());
         Map<String, INDArray> ph = new HashMap<>();
-        inputs.fill(ph, network.config(), network.layout(), network.parametersView(), mode);
-        ClosingMemoryManager.install(g.sameDiff());
+        inputs.fill(ph, network.config(), network.layout(), network.parametersView());
+        RecyclingMemoryManager.install(g.sameDiff());
         INDArray out = g.sameDiff().output(ph, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT).dup();
         TrainingStep.release(ph);
-        ClosingMemoryManager.freeAll(g.sameDiff());
+        RecyclingMemoryManager.freeAll(g.sameDiff());
         return out;
     }
 
@@ -150,7 +150,7 @@ public final class Scorer {
     public INDArray scores(int[][] histories) {
         INDArray users = userVectors(histories);
         INDArray s = Nd4j.gemm(users, itemTableT, false, false);
-        ClosingMemoryManager.closeIfOpen(users);
+        RecyclingMemoryManager.closeIfOpen(users);
         s.getColumn(0).assign(Float.NEGATIVE_INFINITY);
         return s;
     }
@@ -160,7 +160,7 @@ public final class Scorer {
         INDArray users = userVectors(histories);
         int d = network.config().hiddenUnits();
         float[] u = HostArrays.floats(users);
-        ClosingMemoryManager.closeIfOpen(users);
+        RecyclingMemoryManager.closeIfOpen(users);
         FloatBuffer table = EncoderInputs.itemTable(network.parametersView(), network.layout());
         float[][] out = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
@@ -226,7 +226,7 @@ public final class Scorer {
                 }
             }
         }
-        ClosingMemoryManager.closeIfOpen(users);
+        RecyclingMemoryManager.closeIfOpen(users);
         int[][] items = new int[histories.length][];
         float[][] values = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {

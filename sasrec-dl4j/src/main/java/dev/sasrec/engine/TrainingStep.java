@@ -89,7 +89,7 @@ final class TrainingStep {
     double run(int slot, Prepared p, INDArray params, INDArray gradient) {
         SasRecGraph graph = graph(slot);
         graph.loadParameters(layout, params);
-        ClosingMemoryManager.install(graph.sameDiff());
+        RecyclingMemoryManager.install(graph.sameDiff());
         double loss;
         Map<String, INDArray> grads;
         float[] headItemGradient = null;
@@ -101,7 +101,7 @@ final class TrainingStep {
             SoftmaxHead.Result head = SoftmaxHead.compute(HostArrays.floats(out), flatten(p.targets()),
                     layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits());
             long[] shape = out.shape();
-            ClosingMemoryManager.freeAll(graph.sameDiff());
+            RecyclingMemoryManager.freeAll(graph.sameDiff());
             p.placeholders().put(SasRecGraph.OUTPUT_GRAD, HostArrays.of(head.outputGradient(), shape));
             grads = graph.sameDiff().calculateGradients(p.placeholders, gradientNames);
             loss = head.loss();
@@ -109,13 +109,12 @@ final class TrainingStep {
         } else {
             OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(p.placeholders, List.of(SasRecGraph.LOSS), gradientNames);
             loss = result.getOutputs().get(SasRecGraph.LOSS).getDouble(0);
-            release(result.getOutputs());
             grads = result.getGradients();
         }
         assembleGradient(graph, grads, p, params, gradient, headItemGradient);
-        release(grads);
         release(p.placeholders());
-        ClosingMemoryManager.freeAll(graph.sameDiff());
+        // Outputs and gradients go back to the session's manager with everything else it allocated.
+        RecyclingMemoryManager.freeAll(graph.sameDiff());
         return loss + l2Penalty(params);
     }
 
@@ -170,7 +169,7 @@ final class TrainingStep {
         int[][] targets = EncoderInputs.of(targetsRaw, n, numItems).ids;
 
         Map<String, INDArray> ph = new HashMap<>();
-        enc.fill(ph, config, layout, params, SasRecGraph.Mode.TRAIN);
+        enc.fill(ph, config, layout, params);
         INDArray pad = HostArrays.of(enc.paddingMask(), batch, m, 1);
         ph.put(SasRecGraph.EMB_DROP, dropoutMask(batch, m, d).muli(pad));
         for (int blk = 0; blk < config.numBlocks(); blk++) {

@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Native memory is freed by the engine, not by the garbage collector: a training step closes every array its
- * executions allocated, repeating a step after that gives the same result, and how often the trainer collects
- * garbage does not change the model.
+ * Native memory is managed by the engine, not by the garbage collector: a training step takes back every array its
+ * executions allocated, the next step reuses those buffers and gives the same result, buffers no longer asked for
+ * are freed, and how often the trainer collects garbage does not change the model.
  */
 class SessionMemoryTest {
 
@@ -32,7 +32,7 @@ class SessionMemoryTest {
     }
 
     @Test
-    void aTrainingStepClosesEveryArrayItsExecutionsAllocated() {
+    void aTrainingStepTakesBackEveryArrayItsExecutionsAllocated() {
         TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
         int[][] seqs = Arrays.copyOf(train.sequences(), 16);
         int[][] seen = Arrays.copyOf(train.seen(), 16);
@@ -50,8 +50,8 @@ class SessionMemoryTest {
                 SameDiff sd = step.graph().sameDiff();
                 long allocations = 0;
                 for (SameDiff executed : new SameDiff[]{sd, sd.getFunction("grad")}) {
-                    ClosingMemoryManager m = ClosingMemoryManager.of(executed);
-                    assertNotNull(m, loss + ": the step's sessions use the closing manager");
+                    RecyclingMemoryManager m = RecyclingMemoryManager.of(executed);
+                    assertNotNull(m, loss + ": the step's sessions use the recycling manager");
                     assertEquals(0, m.openArrays(), loss + ": arrays left open after the step");
                     allocations += m.allocations();
                 }
@@ -61,6 +61,43 @@ class SessionMemoryTest {
             assertEquals(losses[0], losses[1], loss + ": a step repeated after its arrays were freed");
             assertArrayEquals(gradients[0], gradients[1], loss + ": a step repeated after its arrays were freed");
         }
+    }
+
+    @Test
+    void theNextStepReusesTheBuffersOfTheLastAndBuffersNoLongerAskedForAreFreed() {
+        TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
+        int[][] full = Arrays.copyOf(train.sequences(), 16);
+        int[][] seen = Arrays.copyOf(train.seen(), 16);
+        int[][] shorter = Arrays.stream(full).map(s -> Arrays.copyOf(s, Math.min(s.length, 6))).toArray(int[][]::new);
+        // Large enough for [B, m, d] and [B, m, m] arrays to be recycled.
+        SasRecConfig config = tiny().hiddenUnits(64).maxLen(16).build();
+        TrainingStep step = new TrainingStep(config, DATA.numItems(), 1);
+        INDArray params = SasRecNetwork.initialise(config, DATA.numItems()).parameters();
+        SameDiff sd = step.graph().sameDiff();
+        long[] fresh = new long[4];
+        long[] held = new long[4];
+        float[][] gradients = new float[4][];
+        int[][][] batches = {full, full, shorter, shorter};
+        for (int run = 0; run < batches.length; run++) {
+            step.reseed(9);
+            INDArray gradient = Nd4j.create(DataType.FLOAT, step.layout().size());
+            step.compute(params, batches[run], seen, gradient);
+            gradients[run] = gradient.data().asFloat();
+            for (SameDiff executed : new SameDiff[]{sd, sd.getFunction("grad")}) {
+                RecyclingMemoryManager m = RecyclingMemoryManager.of(executed);
+                fresh[run] += m.freshBuffers();
+                held[run] += m.recycledBytes();
+            }
+        }
+        assertTrue(fresh[0] > 10, fresh[0] + " large buffers allocated by the first step");
+        assertEquals(fresh[0], fresh[1], "the same step again allocated new buffers");
+        assertArrayEquals(gradients[0], gradients[1], "a step on reused buffers");
+        assertTrue(fresh[2] > fresh[1], "a step with other shapes allocates its own buffers");
+        assertEquals(fresh[2], fresh[3], "the same shorter step again allocated new buffers");
+        assertArrayEquals(gradients[2], gradients[3], "a shorter step on reused buffers");
+        assertTrue(held[2] < held[1], "buffers of the longer step were kept after a step that did not use them: "
+                + held[1] + " then " + held[2] + " bytes");
+        assertEquals(held[2], held[3], "buffers kept after the same step");
     }
 
     @Test
