@@ -163,6 +163,7 @@ public final class SasRecTrainer {
         for (int i = 1; i < prepared.length; i++) {
             int slot = i;
             others.add(passPool.submit(() -> {
+                NativeThreads.applyToCallingThread();
                 losses[slot] = step.run(slot, prepared[slot], params, passGradients[slot]);
             }));
         }

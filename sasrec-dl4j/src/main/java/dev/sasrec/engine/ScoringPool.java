@@ -64,6 +64,7 @@ public final class ScoringPool implements AutoCloseable {
         List<Future<?>> running = new ArrayList<>();
         for (Scorer scorer : scorers) {
             running.add(threads.submit(() -> {
+                NativeThreads.applyToCallingThread();
                 for (int b = nextBatch.getAndIncrement(); b < batches; b = nextBatch.getAndIncrement()) {
                     int from = b * BATCH;
                     int size = Math.min(BATCH, histories.length - from);
