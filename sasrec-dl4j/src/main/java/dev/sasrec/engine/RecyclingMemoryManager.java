@@ -3,6 +3,7 @@ package dev.sasrec.engine;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
+import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,14 +53,12 @@ final class RecyclingMemoryManager extends AbstractMemoryMgr {
 
     @Override
     public INDArray allocate(boolean detached, DataType dataType, long... shape) {
-        long length = 1;
-        for (long s : shape) {
-            length *= s;
-        }
-        INDArray a = shape.length == 0 || length < MIN_RECYCLED ? null : reuse(dataType, length, shape);
+        long length = ArrayUtil.prodLong(shape);
+        boolean recyclable = shape.length > 0 && length >= MIN_RECYCLED;
+        INDArray a = recyclable ? reuse(dataType, length, shape) : null;
         if (a == null) {
             a = Nd4j.createUninitializedDetached(dataType, shape);
-            if (shape.length > 0 && length >= MIN_RECYCLED) {
+            if (recyclable) {
                 freshBuffers++;
             }
         }
