@@ -48,6 +48,8 @@ final class RecyclingMemoryManager extends AbstractMemoryMgr {
     private long generation;
     /** Arrays handed out since this manager was installed. */
     private long allocations;
+    /** {@link #allocations} when the last execution ended. */
+    private long allocationsAtLastEnd;
     /** Arrays of at least {@link #MIN_RECYCLED} elements handed out on a newly allocated buffer. */
     private long freshBuffers;
 
@@ -116,9 +118,14 @@ final class RecyclingMemoryManager extends AbstractMemoryMgr {
 
     /**
      * Takes back every array still handed out, then frees the recycled buffers that no allocation of the execution
-     * just ended asked for: what stays is at most what one execution used.
+     * just ended asked for: what stays is at most what one execution used. A manager that allocated nothing since
+     * the last end did not execute (a forward-only run leaves the gradient function idle) and keeps its buffers.
      */
     private void endExecution() {
+        if (allocations == allocationsAtLastEnd) {
+            return;
+        }
+        allocationsAtLastEnd = allocations;
         for (INDArray a : open) {
             takeBack(a);
         }

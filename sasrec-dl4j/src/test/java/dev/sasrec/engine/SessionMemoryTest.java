@@ -69,35 +69,38 @@ class SessionMemoryTest {
         int[][] full = Arrays.copyOf(train.sequences(), 16);
         int[][] seen = Arrays.copyOf(train.seen(), 16);
         int[][] shorter = Arrays.stream(full).map(s -> Arrays.copyOf(s, Math.min(s.length, 6))).toArray(int[][]::new);
-        // Large enough for [B, m, d] and [B, m, m] arrays to be recycled.
-        SasRecConfig config = tiny().hiddenUnits(64).maxLen(16).build();
-        TrainingStep step = new TrainingStep(config, DATA.numItems(), 1);
-        INDArray params = SasRecNetwork.initialise(config, DATA.numItems()).parameters();
-        SameDiff sd = step.graph().sameDiff();
-        long[] fresh = new long[4];
-        long[] held = new long[4];
-        float[][] gradients = new float[4][];
-        int[][][] batches = {full, full, shorter, shorter};
-        for (int run = 0; run < batches.length; run++) {
-            step.reseed(9);
-            INDArray gradient = Nd4j.create(DataType.FLOAT, step.layout().size());
-            step.compute(params, batches[run], seen, gradient);
-            gradients[run] = gradient.data().asFloat();
-            for (SameDiff executed : new SameDiff[]{sd, sd.getFunction("grad")}) {
-                RecyclingMemoryManager m = RecyclingMemoryManager.of(executed);
-                fresh[run] += m.freshBuffers();
-                held[run] += m.recycledBytes();
+        // Every loss, the full softmax included: its step runs a forward-only execution before the backward one.
+        for (Loss loss : Loss.values()) {
+            // Large enough for [B, m, d] and [B, m, m] arrays to be recycled.
+            SasRecConfig config = tiny().hiddenUnits(64).maxLen(16).loss(loss).build();
+            TrainingStep step = new TrainingStep(config, DATA.numItems(), 1);
+            INDArray params = SasRecNetwork.initialise(config, DATA.numItems()).parameters();
+            SameDiff sd = step.graph().sameDiff();
+            long[] fresh = new long[4];
+            long[] held = new long[4];
+            float[][] gradients = new float[4][];
+            int[][][] batches = {full, full, shorter, shorter};
+            for (int run = 0; run < batches.length; run++) {
+                step.reseed(9);
+                INDArray gradient = Nd4j.create(DataType.FLOAT, step.layout().size());
+                step.compute(params, batches[run], seen, gradient);
+                gradients[run] = gradient.data().asFloat();
+                for (SameDiff executed : new SameDiff[]{sd, sd.getFunction("grad")}) {
+                    RecyclingMemoryManager m = RecyclingMemoryManager.of(executed);
+                    fresh[run] += m.freshBuffers();
+                    held[run] += m.recycledBytes();
+                }
             }
+            assertTrue(fresh[0] > 10, loss + ": " + fresh[0] + " large buffers allocated by the first step");
+            assertEquals(fresh[0], fresh[1], loss + ": the same step again allocated new buffers");
+            assertArrayEquals(gradients[0], gradients[1], loss + ": a step on reused buffers");
+            assertTrue(fresh[2] > fresh[1], loss + ": a step with other shapes allocates its own buffers");
+            assertEquals(fresh[2], fresh[3], loss + ": the same shorter step again allocated new buffers");
+            assertArrayEquals(gradients[2], gradients[3], loss + ": a shorter step on reused buffers");
+            assertTrue(held[2] < held[1], loss + ": buffers of the longer step were kept after a step that did not use them: "
+                    + held[1] + " then " + held[2] + " bytes");
+            assertEquals(held[2], held[3], loss + ": buffers kept after the same step");
         }
-        assertTrue(fresh[0] > 10, fresh[0] + " large buffers allocated by the first step");
-        assertEquals(fresh[0], fresh[1], "the same step again allocated new buffers");
-        assertArrayEquals(gradients[0], gradients[1], "a step on reused buffers");
-        assertTrue(fresh[2] > fresh[1], "a step with other shapes allocates its own buffers");
-        assertEquals(fresh[2], fresh[3], "the same shorter step again allocated new buffers");
-        assertArrayEquals(gradients[2], gradients[3], "a shorter step on reused buffers");
-        assertTrue(held[2] < held[1], "buffers of the longer step were kept after a step that did not use them: "
-                + held[1] + " then " + held[2] + " bytes");
-        assertEquals(held[2], held[3], "buffers kept after the same step");
     }
 
     @Test
