@@ -7,6 +7,7 @@
 # Options: --data FILE  --epochs E (200)  --loss bce|ce|sampled  --threads T (2)  --eval-every K (10)
 #          --d 50  --n 200  --blocks 2  --heads 1  --dropout 0.2  --batch 128  --lr 0.001
 #          --negatives 100 (sampled loss)  --l2 0  --pre-ln  --seed 42  --eval-users 10000
+#          --no-bucketing (batches of users drawn at random instead of users of similar history length)
 #          --max-positions 6400 (padded positions per pass: batches longer than that are split, which bounds
 #          memory and gives the pass threads work)  --pass-threads P (T: passes of a batch, and scoring
 #          batches, run on P threads with T/P native threads each; 1 runs them one after the other)

@@ -37,13 +37,16 @@ final class HostArrays {
     static float[] floats(INDArray a) {
         boolean plain = a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c'
                 && a.data().length() == a.length();
-        INDArray c = plain ? a : a.castTo(DataType.FLOAT).dup('c');
+        INDArray cast = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        INDArray c = plain ? a : cast.dup('c');
         float[] out = new float[(int) c.length()];
         if (out.length > 0) {
             c.data().asNioFloat().get(out);
         }
-        if (c != a) {
-            c.close();
+        for (INDArray temporary : new INDArray[]{cast, c}) {
+            if (temporary != a && !temporary.wasClosed()) {
+                temporary.close();
+            }
         }
         return out;
     }

@@ -39,7 +39,7 @@ public final class TrainBenchmark {
         Args a = new Args(argv,
                 Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
                         "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads", "gc-above-mb"),
-                Set.of("pre-ln"));
+                Set.of("pre-ln", "no-bucketing"));
         int threads = a.getInt("threads", 2);
         int passThreads = a.getInt("pass-threads", threads);
         NativeThreads.set(Math.max(1, threads / passThreads));
@@ -52,7 +52,7 @@ public final class TrainBenchmark {
                 .numHeads(a.getInt("heads", 1)).dropout(a.getDouble("dropout", 0.2))
                 .batchSize(a.getInt("batch", 128)).learningRate(a.getDouble("lr", 0.001))
                 .loss(Loss.parse(a.get("loss", "bce"))).numNegatives(a.getInt("negatives", 100))
-                .preLayerNorm(a.flag("pre-ln")).l2Emb(a.getDouble("l2", 0.0))
+                .preLayerNorm(a.flag("pre-ln")).bucketByLength(!a.flag("no-bucketing")).l2Emb(a.getDouble("l2", 0.0))
                 .seed(a.getInt("seed", 42)).build();
         int epochs = a.getInt("epochs", 200);
         int evalEvery = a.getInt("eval-every", 10);
