@@ -36,6 +36,22 @@ class ScorerTest {
     }
 
     @Test
+    void repeatedBatchesReuseTheirScoreBuffersWithoutCarryingScoresOver() {
+        int numItems = Scorer.ITEM_BLOCK + 500;
+        SasRecConfig config = SasRecConfig.builder().hiddenUnits(8).maxLen(10).numBlocks(1).seed(5).build();
+        Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
+        int[][] histories = {{3, 4, 8500}, {numItems}, {7}};
+        TopK first = scorer.recommend(histories, 12, true);
+        for (int call = 0; call < 3; call++) {
+            TopK again = scorer.recommend(histories, 12, true);
+            for (int b = 0; b < histories.length; b++) {
+                assertArrayEquals(first.items()[b], again.items()[b], "call " + call + ", history " + b);
+                assertArrayEquals(first.scores()[b], again.scores()[b], 0f, "call " + call + ", history " + b);
+            }
+        }
+    }
+
+    @Test
     void averageAttentionIsCausalAndRowsSumToOneOverFullWindows() {
         SasRecConfig config = SasRecConfig.builder().hiddenUnits(8).maxLen(6).numBlocks(2).numHeads(2).seed(4).build();
         Scorer scorer = SasRecNetwork.initialise(config, 30).newScorer();
