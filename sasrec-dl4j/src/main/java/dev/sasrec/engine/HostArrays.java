@@ -43,10 +43,11 @@ final class HostArrays {
         if (out.length > 0) {
             c.data().asNioFloat().get(out);
         }
-        for (INDArray temporary : new INDArray[]{cast, c}) {
-            if (temporary != a && !temporary.wasClosed()) {
-                temporary.close();
-            }
+        if (c != a) {
+            c.close();
+        }
+        if (cast != a) {
+            cast.close();
         }
         return out;
     }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HostArraysTest {
 
@@ -34,6 +35,6 @@ class HostArraysTest {
     void rejectsAShapeThatDoesNotHoldTheData() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> HostArrays.of(new float[5], 2, 3));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("holds 6 values, got 5"), e.getMessage());
+        assertTrue(e.getMessage().contains("holds 6 values, got 5"), e.getMessage());
     }
 }
