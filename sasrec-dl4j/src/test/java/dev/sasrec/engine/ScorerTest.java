@@ -16,7 +16,8 @@ class ScorerTest {
         int numItems = 2 * Scorer.ITEM_BLOCK + 1234;
         SasRecConfig config = SasRecConfig.builder().hiddenUnits(8).maxLen(10).numBlocks(1).seed(9).build();
         Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
-        int[][] histories = {{5, 9000, 17000, numItems}, {1}, {numItems - 1, 8192, 8193}};
+        int block = Scorer.ITEM_BLOCK;
+        int[][] histories = {{5, block + 808, 2 * block + 400, numItems}, {1}, {numItems - 1, block, block + 1}};
         float[] all = scorer.scores(histories).data().asFloat();
         for (boolean exclude : new boolean[]{true, false}) {
             TopK top = scorer.recommend(histories, 25, exclude);
@@ -40,7 +41,7 @@ class ScorerTest {
         int numItems = Scorer.ITEM_BLOCK + 500;
         SasRecConfig config = SasRecConfig.builder().hiddenUnits(8).maxLen(10).numBlocks(1).seed(5).build();
         Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
-        int[][] histories = {{3, 4, 8500}, {numItems}, {7}};
+        int[][] histories = {{3, 4, Scorer.ITEM_BLOCK + 300}, {numItems}, {7}};
         TopK first = scorer.recommend(histories, 12, true);
         for (int call = 0; call < 3; call++) {
             TopK again = scorer.recommend(histories, 12, true);
@@ -49,6 +50,16 @@ class ScorerTest {
                 assertArrayEquals(first.scores()[b], again.scores()[b], 0f, "call " + call + ", history " + b);
             }
         }
+    }
+
+    @Test
+    void nextAtLeastFindsTheFirstScoreReachingTheThresholdAndSkipsNaN() {
+        float[] scores = {0.5f, Float.NaN, 2f, 1f, 3f, Float.NaN};
+        assertEquals(2, Scorer.nextAtLeast(scores, 0, scores.length, 1.5f));
+        assertEquals(3, Scorer.nextAtLeast(scores, 3, scores.length, 1f), "a score equal to the threshold counts");
+        assertEquals(4, Scorer.nextAtLeast(scores, 3, scores.length, 2.5f));
+        assertEquals(6, Scorer.nextAtLeast(scores, 5, scores.length, Float.NEGATIVE_INFINITY), "NaN never qualifies");
+        assertEquals(4, Scorer.nextAtLeast(scores, 0, 4, 5f), "none in range gives the range's end");
     }
 
     @Test
