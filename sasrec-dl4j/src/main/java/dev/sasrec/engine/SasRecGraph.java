@@ -190,10 +190,19 @@ final class SasRecGraph {
         int h = config.numHeads();
         int dh = config.headSize();
         SDVariable shape3 = x.shape();
-        SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
-                variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps(), 2);
-        SDVariable kvInput = config.preLayerNorm() ? xn : x;
-        SDVariable xnLast = xn.get(SDIndex.all(), SDIndex.point(-1), SDIndex.all());                     // [B, d]
+        SDVariable gain = variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars);
+        SDVariable bias = variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars);
+        SDVariable kvInput;
+        SDVariable xnLast;                                                                                  // [B, d]
+        if (config.preLayerNorm()) {
+            kvInput = layerNorm(sd, x, gain, bias, config.layerNormEps(), 2);
+            xnLast = kvInput.get(SDIndex.all(), SDIndex.point(-1), SDIndex.all());
+        } else {
+            // Keys and values read the block's input as it is: only the query's position needs normalising.
+            kvInput = x;
+            xnLast = layerNorm(sd, x.get(SDIndex.all(), SDIndex.point(-1), SDIndex.all()), gain, bias,
+                    config.layerNormEps(), 1);
+        }
         SDVariable q = xnLast.mmul(variable(sd, layout, ParameterLayout.block(b, "wq"), vars)).mul(1.0 / Math.sqrt(dh));
         SDVariable k = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wk"), vars), shape3, d);
         SDVariable v = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wv"), vars), shape3, d);
