@@ -51,7 +51,7 @@ final class SasRecGraph {
      * ones.
      */
     static final String OUTPUT_GRAD = "output_grad";
-    /** Encoder output after the final layer norm: [B, m, d], or [B, d] in a last-position graph. */
+    /** Encoder output after the final layer norm: [B, m, d]. */
     static final String OUTPUT = "output";
     /** Scalar training loss. */
     static final String LOSS = "loss";
@@ -80,10 +80,9 @@ final class SasRecGraph {
     enum Mode {
         /** Encoder with dropout, plus the loss (for the full softmax, its surrogate: see {@link #OUTPUT_GRAD}). */
         TRAIN,
-        /** Encoder output at every position, no dropout. */
-        ALL_POSITIONS,
-        /** Encoder output at the last position only: the last block attends from one query. */
-        LAST_POSITION
+        /** Encoder output at every position, no dropout (scoring computes the last position without SameDiff: see
+         * {@link LastPositionEncoder}). */
+        ALL_POSITIONS
     }
 
     private final SameDiff sd;
@@ -97,7 +96,6 @@ final class SasRecGraph {
     /** Builds a graph for {@code mode}. */
     static SasRecGraph build(SasRecConfig config, ParameterLayout layout, Mode mode) {
         boolean training = mode == Mode.TRAIN;
-        boolean lastOnly = mode == Mode.LAST_POSITION;
         SameDiff sd = SameDiff.create();
         sd.setLogExecution(false);
         int d = config.hiddenUnits();
@@ -122,12 +120,11 @@ final class SasRecGraph {
             x = x.mul(sd.placeHolder(EMB_DROP, DataType.FLOAT, -1, -1, d));
         }
 
-        int fullBlocks = lastOnly ? config.numBlocks() - 1 : config.numBlocks();
         // The [B, m, m] bias from its two small factors, once for all blocks and heads.
-        SDVariable attentionBias = fullBlocks == 0 ? null : causalBias.add(keyBias);
-        for (int b = 0; b < fullBlocks; b++) {
+        SDVariable attentionBias = causalBias.add(keyBias);
+        for (int b = 0; b < config.numBlocks(); b++) {
             SDVariable xn = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars),
-                    variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps(), 2);
+                    variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars), config.layerNormEps());
             SDVariable kvInput = config.preLayerNorm() ? xn : x;
             SDVariable q = project(sd, xn, variable(sd, layout, ParameterLayout.block(b, "wq"), vars), shape3, d)
                     .mul(1.0 / Math.sqrt(dh));
@@ -151,7 +148,7 @@ final class SasRecGraph {
             x = xn.add(attended);
 
             SDVariable xn2 = layerNorm(sd, x, variable(sd, layout, ParameterLayout.block(b, "ln2_g"), vars),
-                    variable(sd, layout, ParameterLayout.block(b, "ln2_b"), vars), config.layerNormEps(), 2);
+                    variable(sd, layout, ParameterLayout.block(b, "ln2_b"), vars), config.layerNormEps());
             SDVariable hidden = sd.nn.relu(project(sd, xn2, variable(sd, layout, ParameterLayout.block(b, "w1"), vars), shape3, d)
                     .add(variable(sd, layout, ParameterLayout.block(b, "b1"), vars)), 0.0);
             if (training) {
@@ -164,64 +161,14 @@ final class SasRecGraph {
             }
             x = xn2.add(ff);
         }
-        int axis = 2;
-        if (lastOnly) {
-            x = lastBlock(sd, config, layout, x, keyBias, vars);
-            axis = 1;
-        }
         SDVariable out = layerNorm(sd, x, variable(sd, layout, "final_ln_g", vars),
-                variable(sd, layout, "final_ln_b", vars), config.layerNormEps(), axis);
+                variable(sd, layout, "final_ln_b", vars), config.layerNormEps());
         out = sd.identity(OUTPUT, out);
 
         if (training) {
             buildLoss(sd, config, out, d);
         }
         return new SasRecGraph(sd, vars);
-    }
-
-    /**
-     * The last block for the last position only: keys and values from every position, a single query, and the
-     * feed-forward part on [B, d]. Equal to the full block's output at the last position (tested).
-     */
-    private static SDVariable lastBlock(SameDiff sd, SasRecConfig config, ParameterLayout layout, SDVariable x,
-                                        SDVariable keyBias, List<String> vars) {
-        int b = config.numBlocks() - 1;
-        int d = config.hiddenUnits();
-        int h = config.numHeads();
-        int dh = config.headSize();
-        SDVariable shape3 = x.shape();
-        SDVariable gain = variable(sd, layout, ParameterLayout.block(b, "ln1_g"), vars);
-        SDVariable bias = variable(sd, layout, ParameterLayout.block(b, "ln1_b"), vars);
-        SDVariable kvInput;
-        SDVariable xnLast;                                                                                  // [B, d]
-        if (config.preLayerNorm()) {
-            kvInput = layerNorm(sd, x, gain, bias, config.layerNormEps(), 2);
-            xnLast = kvInput.get(SDIndex.all(), SDIndex.point(-1), SDIndex.all());
-        } else {
-            // Keys and values read the block's input as it is: only the query's position needs normalising.
-            kvInput = x;
-            xnLast = layerNorm(sd, x.get(SDIndex.all(), SDIndex.point(-1), SDIndex.all()), gain, bias,
-                    config.layerNormEps(), 1);
-        }
-        SDVariable q = xnLast.mmul(variable(sd, layout, ParameterLayout.block(b, "wq"), vars)).mul(1.0 / Math.sqrt(dh));
-        SDVariable k = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wk"), vars), shape3, d);
-        SDVariable v = project(sd, kvInput, variable(sd, layout, ParameterLayout.block(b, "wv"), vars), shape3, d);
-        SDVariable[] heads = new SDVariable[h];
-        for (int head = 0; head < h; head++) {
-            SDVariable qh = h == 1 ? q : q.get(SDIndex.all(), SDIndex.interval(head * dh, (head + 1) * dh));
-            SDVariable weights = sd.nn.softmax(sd.mmul(sd.expandDims(qh, 1), headSlice(k, head, h, dh), false, true, false)
-                    .add(keyBias), 2);                                                                // [B, 1, m]
-            heads[head] = sd.mmul(weights, headSlice(v, head, h, dh)).reshape(-1, dh);
-        }
-        SDVariable attended = h == 1 ? heads[0] : sd.concat(1, heads);
-        SDVariable x2 = xnLast.add(attended);
-        SDVariable xn2 = layerNorm(sd, x2, variable(sd, layout, ParameterLayout.block(b, "ln2_g"), vars),
-                variable(sd, layout, ParameterLayout.block(b, "ln2_b"), vars), config.layerNormEps(), 1);
-        SDVariable hidden = sd.nn.relu(xn2.mmul(variable(sd, layout, ParameterLayout.block(b, "w1"), vars))
-                .add(variable(sd, layout, ParameterLayout.block(b, "b1"), vars)), 0.0);
-        SDVariable ff = hidden.mmul(variable(sd, layout, ParameterLayout.block(b, "w2"), vars))
-                .add(variable(sd, layout, ParameterLayout.block(b, "b2"), vars));
-        return xn2.add(ff);
     }
 
     private static void buildLoss(SameDiff sd, SasRecConfig config, SDVariable out, int d) {
@@ -273,11 +220,10 @@ final class SasRecGraph {
         return sd.reshape(x.reshape(-1, d).mmul(w), shape3);
     }
 
-    /** Layer normalisation over {@code axis} (the feature axis), with its own epsilon. */
-    private static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps,
-                                        int axis) {
-        SDVariable centred = x.sub(x.mean(true, axis));
-        SDVariable variance = centred.mul(centred).mean(true, axis);
+    /** Layer normalisation over the feature axis of [B, m, d], with its own epsilon. */
+    private static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps) {
+        SDVariable centred = x.sub(x.mean(true, 2));
+        SDVariable variance = centred.mul(centred).mean(true, 2);
         return centred.mul(sd.math.rsqrt(variance.add(eps))).mul(gain).add(bias);
     }
 

@@ -26,7 +26,7 @@ public final class Scorer {
     private static final float[] ZERO_ROW = new float[ITEM_BLOCK];
 
     private final SasRecNetwork network;
-    private final SasRecGraph lastPosition;
+    private final LastPositionEncoder lastPosition;
     private SasRecGraph allPositions;
     private final INDArray itemTableT;
     /** Item columns 1..N of the transposed table in contiguous blocks of {@link #ITEM_BLOCK}: [d, width] each. */
@@ -44,7 +44,7 @@ public final class Scorer {
 
     Scorer(SasRecNetwork network) {
         this.network = network;
-        this.lastPosition = graph(SasRecGraph.Mode.LAST_POSITION);
+        this.lastPosition = new LastPositionEncoder(network);
         this.itemTableT = network.layout().view(network.parametersView(), ParameterLayout.ITEM_EMBEDDING).transpose().dup('c');
         int n = network.numItems();
         this.itemBlocks = new INDArray[(n + ITEM_BLOCK - 1) / ITEM_BLOCK];
@@ -74,7 +74,7 @@ public final class Scorer {
                 throw new IllegalArgumentException("history " + i + " is empty: a user needs at least one item to be scored");
             }
         }
-        return run(lastPosition, histories);
+        return HostArrays.of(lastPosition.encode(histories), histories.length, network.config().hiddenUnits());
     }
 
     /** The encoder output at every position of the left-padded batch: [B, m, d]. */

@@ -2,7 +2,9 @@ package dev.sasrec.engine;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -90,17 +92,30 @@ class EncoderPropertiesTest {
     }
 
     @Test
-    void lastPositionGraphMatchesTheFullEncoder() {
-        int[][] histories = {{4, 5, 6, 7, 8}, {9}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {20, 19, 3}};
+    void lastPositionEncoderMatchesTheFullGraph() {
+        // Lengths 1 to 12 (over maxLen = 10), on both sides of the encoder's four-keys-at-a-time loops.
+        int[][] histories = {{4, 5, 6, 7, 8}, {9}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {20, 19, 3}, {7, 7, 2, 14}};
         for (SasRecConfig c : new SasRecConfig[]{config,
                 config.toBuilder().numHeads(1).build(),
+                config.toBuilder().numBlocks(1).build(),
                 config.toBuilder().numBlocks(1).preLayerNorm(true).build(),
                 config.toBuilder().numBlocks(3).numHeads(4).preLayerNorm(true).build()}) {
-            Scorer s = SasRecNetwork.initialise(c, 20).newScorer();
+            // Every parameter drawn at random, layer-norm gains and biases included.
+            ParameterLayout layout = ParameterLayout.of(c, 20);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(c.numBlocks() * 7L + c.numHeads());
+            INDArray params = Nd4j.createFromArray(random.doubles(layout.size(), -1, 1).toArray()).castTo(DataType.FLOAT);
+            Scorer s = new SasRecNetwork(c, 20, params).newScorer();
             INDArray full = s.encode(histories);
             INDArray last = s.userVectors(histories);
             assertEquals(0.0, maxAbsDiff(full.get(NDArrayIndex.all(), NDArrayIndex.point(full.size(1) - 1), NDArrayIndex.all()), last),
                     1e-5, c.toString());
+            // One at a time, after the batch (reused buffers) and in a fresh scorer (buffers grown from one history).
+            Scorer fresh = new SasRecNetwork(c, 20, params).newScorer();
+            for (int i = 0; i < histories.length; i++) {
+                INDArray alone = s.userVectors(new int[][]{histories[i]});
+                assertEquals(0.0, maxAbsDiff(alone.getRow(0), last.getRow(i)), 1e-6, c + ", history " + i);
+                assertEquals(0.0, maxAbsDiff(fresh.userVectors(new int[][]{histories[i]}).getRow(0), last.getRow(i)), 1e-6);
+            }
         }
     }
 
