@@ -17,7 +17,7 @@ import java.nio.FloatBuffer;
  * the arithmetic. Here every history is computed over its own positions only, with no padding and no masks: all
  * positions of all histories are stacked into one [rows, d] matrix for each projection, attention runs history by
  * history over its earlier positions, and the last block computes only the last position's query and feed-forward
- * part. About 30% less CPU than the graph it replaces.
+ * part. A third to two fifths less CPU per user than the SameDiff graph it replaced (docs/BENCHMARKS.md).
  *
  * <p>Not thread-safe: one per thread, as its {@link Scorer}.
  */
@@ -52,8 +52,8 @@ final class LastPositionEncoder {
     /** Attention scores of one query. */
     private float[] weights = new float[0];
     /** Native operands of the BLAS products, grown as needed; views of their first elements are used. */
-    private INDArray lhs = Nd4j.create(DataType.FLOAT, 0);
-    private INDArray product = Nd4j.create(DataType.FLOAT, 0);
+    private INDArray nativeLeft = Nd4j.create(DataType.FLOAT, 0);
+    private INDArray nativeResult = Nd4j.create(DataType.FLOAT, 0);
 
     LastPositionEncoder(SasRecNetwork network) {
         SasRecConfig c = network.config();
@@ -343,18 +343,21 @@ final class LastPositionEncoder {
     /** result[0 .. rows * cols) = a[0 .. rows * d) as [rows, d] times w [d, cols], through BLAS gemm. */
     private void product(float[] a, int rows, INDArray w, float[] result) {
         int cols = (int) w.size(1);
-        if (lhs.length() < (long) rows * d) {
-            lhs.close();
-            lhs = Nd4j.create(DataType.FLOAT, (long) rows * d * 3 / 2 + 1);
-        }
-        if (product.length() < (long) rows * cols) {
-            product.close();
-            product = Nd4j.create(DataType.FLOAT, (long) rows * cols * 3 / 2 + 1);
-        }
-        INDArray left = lhs.get(NDArrayIndex.interval(0, (long) rows * d)).reshape('c', rows, d);
-        INDArray out = product.get(NDArrayIndex.interval(0, (long) rows * cols)).reshape('c', rows, cols);
-        lhs.data().asNioFloat().put(a, 0, rows * d);
+        nativeLeft = atLeast(nativeLeft, (long) rows * d);
+        nativeResult = atLeast(nativeResult, (long) rows * cols);
+        INDArray left = nativeLeft.get(NDArrayIndex.interval(0, (long) rows * d)).reshape('c', rows, d);
+        INDArray out = nativeResult.get(NDArrayIndex.interval(0, (long) rows * cols)).reshape('c', rows, cols);
+        nativeLeft.data().asNioFloat().put(a, 0, rows * d);
         Nd4j.gemm(left, w, out, false, false, 1.0, 0.0);
-        product.data().asNioFloat().get(result, 0, rows * cols);
+        nativeResult.data().asNioFloat().get(result, 0, rows * cols);
+    }
+
+    /** {@code buffer} if it holds at least {@code length} floats, else a new one with room to spare. */
+    private static INDArray atLeast(INDArray buffer, long length) {
+        if (buffer.length() >= length) {
+            return buffer;
+        }
+        buffer.close();
+        return Nd4j.create(DataType.FLOAT, length + length / 2);
     }
 }
