@@ -25,7 +25,7 @@ public final class ScoringPool implements AutoCloseable {
     private final ExecutorService threads;
 
     /**
-     * Builds one scoring graph per thread.
+     * Builds one scorer per thread.
      *
      * @param threads number of scoring threads, at least 1
      */

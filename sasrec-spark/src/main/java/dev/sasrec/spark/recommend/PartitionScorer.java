@@ -24,13 +24,13 @@ import java.util.stream.IntStream;
  * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
  * optionally the top-k indices as doubles and the scores of its candidates. Rows whose history has no usable item
  * follow the cold-start strategy. Rows are read a window of batches at a time and batched by history length; they
- * come out in input order. Only one batch of scores exists at a time. Each task scores on its own graph
+ * come out in input order. Only one batch of scores exists at a time. Each task scores on its own scorer
  * with as many native threads as it has cores.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
-    /** Scoring graphs per network, one per concurrent task of the executor. */
+    /** Scorers per network, one per concurrent task of the executor. */
     private static final JvmPool<Scorer> SCORERS = new JvmPool<>(4);
     /** Batches read ahead and sorted by history length before scoring. */
     static final int WINDOW_BATCHES = 16;

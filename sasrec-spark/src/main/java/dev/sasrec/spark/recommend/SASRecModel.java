@@ -46,7 +46,7 @@ import static org.apache.spark.sql.functions.col;
  * {@code predictionCol} (top-k indices as {@code array<double>}, for Spark's {@code RankingEvaluator}) and the
  * scores of a candidates column. {@link #recommendForAllUsers} and {@link #recommendForUserSubset} score the
  * histories seen at fit time. Scoring runs in {@code mapPartitions} from a broadcast copy of the weights, one
- * inference graph per executor JVM, a batch at a time.
+ * scorer per concurrently running task of an executor JVM, a batch at a time.
  */
 public final class SASRecModel extends Model<SASRecModel> implements MLWritable {
 
