@@ -43,14 +43,19 @@ final class EncoderInputs {
             int take = Math.min(s.length, maxLen);
             for (int i = 0; i < take; i++) {
                 int item = s[s.length - take + i];
-                if (item < 1 || item > numItems) {
-                    throw new IllegalArgumentException("item id " + item + " at position " + (s.length - take + i)
-                            + " of sequence " + b + " is outside the catalogue, expected 1.." + numItems);
-                }
+                requireInCatalogue(item, s.length - take + i, b, numItems);
                 ids[b][longest - take + i] = item;
             }
         }
         return new EncoderInputs(sequences.length, longest, ids);
+    }
+
+    /** Rejects an item id outside 1..numItems, naming the id, its position and its sequence. */
+    static void requireInCatalogue(int item, int position, int sequence, int numItems) {
+        if (item < 1 || item > numItems) {
+            throw new IllegalArgumentException("item id " + item + " at position " + position + " of sequence "
+                    + sequence + " is outside the catalogue, expected 1.." + numItems);
+        }
     }
 
     /**

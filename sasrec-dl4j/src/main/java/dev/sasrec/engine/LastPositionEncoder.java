@@ -129,10 +129,7 @@ final class LastPositionEncoder {
             int length = first[u + 1] - first[u];
             for (int i = 0; i < length; i++) {
                 int item = h[h.length - length + i];
-                if (item < 1 || item > numItems) {
-                    throw new IllegalArgumentException("item id " + item + " at position " + (h.length - length + i)
-                            + " of sequence " + u + " is outside the catalogue, expected 1.." + numItems);
-                }
+                EncoderInputs.requireInCatalogue(item, h.length - length + i, u, numItems);
                 int row = (first[u] + i) * d;
                 int pos = (maxLen - length + i) * d;
                 itemTable.get(item * d, x, row, d);
@@ -163,19 +160,18 @@ final class LastPositionEncoder {
     /** The last block for the last position of each history, then the final layer norm: [users, d]. */
     private float[] lastBlock(Block block, int[] first, int rows) {
         int users = first.length - 1;
-        float[] last = new float[users * d];
+        float[] kvInput = x;
         if (preLayerNorm) {
             layerNorm(x, xn, rows, block.ln1Gain(), block.ln1Bias());
-            product(xn, rows, block.wkv(), kv);
-            for (int u = 0; u < users; u++) {
-                System.arraycopy(xn, (first[u + 1] - 1) * d, last, u * d, d);
-            }
-        } else {
+            kvInput = xn;
+        }
+        product(kvInput, rows, block.wkv(), kv);
+        float[] last = new float[users * d];
+        for (int u = 0; u < users; u++) {
+            System.arraycopy(kvInput, (first[u + 1] - 1) * d, last, u * d, d);
+        }
+        if (!preLayerNorm) {
             // Keys and values read the block's input as it is: only the query's position needs normalising.
-            product(x, rows, block.wkv(), kv);
-            for (int u = 0; u < users; u++) {
-                System.arraycopy(x, (first[u + 1] - 1) * d, last, u * d, d);
-            }
             layerNorm(last, last, users, block.ln1Gain(), block.ln1Bias());
         }
         float[] query = new float[users * d];
@@ -194,9 +190,12 @@ final class LastPositionEncoder {
         return out;
     }
 
-    /** out = in + relu(in W1 + b1) W2 + b2, row by row. */
+    /**
+     * out = in + relu(in W1 + b1) W2 + b2, row by row, for at most the batch's rows; the work arrays {@code t} and
+     * {@code q} (free by then) hold the hidden layer and the second product.
+     */
     private void feedForward(Block block, float[] in, int rows, float[] out) {
-        float[] hidden = rows * d <= t.length ? t : new float[rows * d];
+        float[] hidden = t;
         product(in, rows, block.w1(), hidden);
         float[] b1 = block.b1();
         for (int r = 0; r < rows; r++) {
@@ -205,7 +204,7 @@ final class LastPositionEncoder {
                 hidden[o + j] = Math.max(hidden[o + j] + b1[j], 0f);
             }
         }
-        float[] ff = rows * d <= q.length ? q : new float[rows * d];
+        float[] ff = q;
         product(hidden, rows, block.w2(), ff);
         float[] b2 = block.b2();
         for (int r = 0; r < rows; r++) {

@@ -84,7 +84,8 @@ public final class Scorer {
 
     private SasRecGraph allPositions() {
         if (allPositions == null) {
-            allPositions = graph(SasRecGraph.Mode.ALL_POSITIONS);
+            allPositions = SasRecGraph.build(network.config(), network.layout(), SasRecGraph.Mode.ALL_POSITIONS);
+            allPositions.loadParameters(network.layout(), network.parametersView());
         }
         return allPositions;
     }
@@ -137,12 +138,6 @@ public final class Scorer {
         }
         RecyclingMemoryManager.freeAll(g.sameDiff());
         return mean;
-    }
-
-    private SasRecGraph graph(SasRecGraph.Mode mode) {
-        SasRecGraph g = SasRecGraph.build(network.config(), network.layout(), mode);
-        g.loadParameters(network.layout(), network.parametersView());
-        return g;
     }
 
     private INDArray run(SasRecGraph g, int[][] histories) {
