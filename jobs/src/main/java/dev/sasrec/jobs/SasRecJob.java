@@ -185,7 +185,8 @@ public final class SasRecJob {
                 .setUserCol(EventLog.USER).setItemsCol(holdOut ? TEST_INPUT : INDEX)
                 .setCheckpointDir(cfg.getString("output.checkpoints"));
         String modelPath = cfg.getString("output.model");
-        if (cfg.getBoolean("training.warm-start") && output.exists(modelPath)) {
+        boolean warmStart = cfg.getBoolean("training.warm-start") && output.exists(modelPath);
+        if (warmStart) {
             estimator.setInitialModel(savedStagePath(modelPath));
             LOG.info("warm start from {}", modelPath);
         }
@@ -203,6 +204,7 @@ public final class SasRecJob {
         provenance.put("skippedInvalidEvents", invalid);
         provenance.put("training", summaryJson(summary));
         provenance.put("heldOutLastEvent", holdOut);
+        provenance.put("warmStartFrom", warmStart ? modelPath : null);
         provenance.put("seconds", (System.nanoTime() - t0) / 1e9);
         float[][][] attention = TrainingPlots.averageAttention(model, indexed(fitted, events), INDEX);
         output.write(cfg.getString("output.report"), tmp -> TrainingReport.write(tmp,

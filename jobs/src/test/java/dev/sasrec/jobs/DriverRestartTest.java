@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The driver of a nightly {@code train} dies (SIGKILL) after a checkpoint: nothing of the killed run is visible
- * as a result, and the same command run again resumes from the checkpoint and finishes.
+ * as a result, and the same command run again resumes from the latest checkpoint the killed run completed,
+ * finishes, and leaves neither checkpoints nor temporary directories behind.
  */
 class DriverRestartTest {
 
@@ -37,7 +38,8 @@ class DriverRestartTest {
             Thread.sleep(100);
         }
         first.destroyForcibly();
-        first.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed driver ended");
+        int latest = latestCheckpoint(checkpoints);
         assertFalse(Files.exists(out.resolve("model")), "the killed run left a model");
         assertFalse(Files.exists(out.resolve("report")), "the killed run left a report");
 
@@ -49,11 +51,28 @@ class DriverRestartTest {
         assertTrue(text.contains("resuming from the checkpoint of epoch"), text);
         JsonNode training = new ObjectMapper().readTree(out.resolve("report").resolve(TrainingReport.JSON).toFile())
                 .get("training");
-        int resumed = training.get("resumedAfterEpoch").asInt();
-        assertTrue(resumed >= 1, training.toString());
+        assertTrue(latest >= 1 && latest < 6, "the killed run checkpointed epochs 1.." + latest);
+        assertEquals(latest, training.get("resumedAfterEpoch").asInt(), "resumed from the latest checkpoint: " + training);
+        assertTrue(text.contains("resuming from the checkpoint of epoch " + latest + " "), text);
         assertEquals(6, training.get("epochs").size(), "all epochs are in the summary: " + training);
+        for (int e = 0; e < 6; e++) {
+            assertEquals(e + 1, training.get("epochs").get(e).get("epoch").asInt(), training.toString());
+        }
         assertTrue(Files.exists(out.resolve("model")));
         assertFalse(Files.exists(checkpoints), "checkpoints are removed after the successful run");
+        try (Stream<Path> all = Files.walk(out)) {
+            List<Path> temporary = all.filter(p -> p.getFileName().toString().startsWith("_tmp-")
+                    || p.getFileName().toString().startsWith("_old-") || p.getFileName().toString().endsWith(".tmp")).toList();
+            assertEquals(List.of(), temporary, "temporary outputs left behind");
+        }
+    }
+
+    /** The highest epoch among the complete (renamed into place) checkpoints in {@code dir}. */
+    private static int latestCheckpoint(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("epoch-"))
+                    .mapToInt(n -> Integer.parseInt(n.substring("epoch-".length()))).max().orElse(0);
+        }
     }
 
     private static Process train(Path out, Path log) throws IOException {

@@ -84,10 +84,18 @@ class SasRecJobTest {
         }
         assertFalse(Files.exists(out.resolve("checkpoints")), "checkpoints are removed after a successful train");
 
-        // The nightly retrain warm-starts from the model just written.
+        // The nightly retrain warm-starts from the model just written: its report names that model, and its first
+        // epoch starts where the first run's training ended instead of from random weights.
+        assertTrue(training.get("warmStartFrom").isNull(), "the first run starts cold");
+        double coldFirstLoss = training.get("training").get("epochs").get(0).get("loss").asDouble();
+        double coldLastLoss = training.get("training").get("epochs").get(2).get("loss").asDouble();
         byte[] before = Files.readAllBytes(out.resolve("metrics.json"));
         job(small(out)).execute("train");
-        assertTrue(Files.exists(out.resolve("model")));
+        JsonNode retrained = new ObjectMapper().readTree(report.resolve(TrainingReport.JSON).toFile());
+        assertEquals(out.resolve("model").toString(), retrained.get("warmStartFrom").asText());
+        double warmFirstLoss = retrained.get("training").get("epochs").get(0).get("loss").asDouble();
+        assertTrue(warmFirstLoss < coldFirstLoss - 0.5 * (coldFirstLoss - coldLastLoss),
+                "warm-started first epoch loss " + warmFirstLoss + " against the cold run's " + coldFirstLoss + " .. " + coldLastLoss);
         // A failing evaluation leaves the previous metrics in place.
         List<String> broken = small(out);
         broken.add("input.format=csv");
@@ -98,6 +106,21 @@ class SasRecJobTest {
 
     @Test
     void csvLogsWithPatternTimesAreReadAndBadTimesAreNamed(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.csv");
+        Files.writeString(good, "uid,sku,at\n1,a,2026-01-01 10:00:00\n1,b,2026-01-01 10:05:30\n2,a,2026-02-28 23:59:59\n");
+        List<String> goodOptions = List.of("input.path=" + good, "input.user-col=uid", "input.item-col=sku",
+                "input.time-col=at", "input.time-format=yyyy-MM-dd HH:mm:ss");
+        List<Row> rows = new EventLog(JobConfig.load(null, goodOptions).config()).read(spark).orderBy("timestamp").collectAsList();
+        assertEquals(3, rows.size());
+        assertEquals(List.of("user", "item", "timestamp"), List.of(rows.get(0).schema().fieldNames()));
+        // Parsed in the session's time zone, which is the JVM's unless configured.
+        String[] expected = {"2026-01-01 10:00:00", "2026-01-01 10:05:30", "2026-02-28 23:59:59"};
+        String[] items = {"a", "b", "a"};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(java.sql.Timestamp.valueOf(expected[i]), rows.get(i).getTimestamp(2), "row " + i);
+            assertEquals(items[i], rows.get(i).getString(1), "row " + i);
+        }
+
         Path csv = dir.resolve("events.csv");
         Files.writeString(csv, "uid,sku,at\n1,a,2026-01-01 10:00:00\n1,b,2026-01-01 10:05:00\n2,a,yesterday\n");
         List<String> o = List.of("input.path=" + csv, "input.user-col=uid", "input.item-col=sku", "input.time-col=at",
@@ -158,7 +181,8 @@ class SasRecJobTest {
             System.setErr(err);
         }
         String text = captured.toString();
-        assertTrue(text.contains("unknown command 'fit'"), text);
+        assertTrue(text.contains("unknown command 'fit'\nusage: SasRecJob train|evaluate|recommend|run"), text);
+        assertEquals(3, text.split("usage: SasRecJob", -1).length, "usage after no command and after the unknown one: " + text);
         assertTrue(text.contains("sasrec train failed: unknown configuration key sasrec.modle.maxEpochs"), text);
     }
 }

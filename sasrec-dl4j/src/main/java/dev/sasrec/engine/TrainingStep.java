@@ -118,6 +118,28 @@ final class TrainingStep {
         return loss + l2Penalty(params);
     }
 
+    /**
+     * The loss {@link #compute} would return for the same batch and draws, from a forward pass alone (no gradient
+     * graph is run): the finite-difference side of a gradient check.
+     */
+    double loss(INDArray params, int[][] sequences, int[][] seen) {
+        Prepared p = prepare(params, sequences, seen);
+        SasRecGraph graph = graph(0);
+        graph.loadParameters(layout, params);
+        RecyclingMemoryManager.install(graph.sameDiff());
+        double loss;
+        if (config.loss() == Loss.CE) {
+            INDArray out = graph.sameDiff().output(p.placeholders, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
+            loss = SoftmaxHead.compute(HostArrays.floats(out), flatten(p.targets()),
+                    layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits()).loss();
+        } else {
+            loss = graph.sameDiff().output(p.placeholders, SasRecGraph.LOSS).get(SasRecGraph.LOSS).getDouble(0);
+        }
+        release(p.placeholders());
+        RecyclingMemoryManager.freeAll(graph.sameDiff());
+        return loss + l2Penalty(params);
+    }
+
     private static int[] flatten(int[][] rows) {
         int total = 0;
         for (int[] r : rows) {

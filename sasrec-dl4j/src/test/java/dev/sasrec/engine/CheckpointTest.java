@@ -60,7 +60,7 @@ class CheckpointTest {
         bytes[bytes.length - 100] ^= 0x10;
         Files.write(file, bytes);
         IOException e = assertThrows(IOException.class, () -> Checkpoint.load(file));
-        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        assertTrue(e.getMessage().contains(file + " is corrupt: checksum mismatch"), e.getMessage());
     }
 
     @Test

@@ -28,16 +28,27 @@ class TrainingFailuresTest {
     void aDivergingRunStopsNamingTheEpochAndStepAndKeepsTheLastFiniteParameters() {
         SasRecTrainer trainer = new SasRecTrainer(small().learningRate(1e30).build(), DATA.numItems());
         TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
+        float[][] before = new float[2][];
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> {
-            for (int epoch = 0; epoch < 5; epoch++) {
-                trainer.trainEpoch(train);
+            for (int[] users : SasRecTrainer.planEpoch(train, trainer.config(), 1)) {
+                int[][] seqs = Arrays.stream(users).mapToObj(u -> train.sequences()[u]).toArray(int[][]::new);
+                int[][] seen = Arrays.stream(users).mapToObj(u -> train.seen()[u]).toArray(int[][]::new);
+                before[0] = trainer.parameters().data().asFloat();
+                before[1] = trainer.optimizerState().data().asFloat();
+                trainer.trainStep(seqs, seen);
             }
         });
         assertEquals(1, e.epoch(), e.getMessage());
         assertTrue(e.step() >= 2, "the first step starts from finite parameters: " + e.getMessage());
         assertTrue(e.getMessage().contains("at epoch 1, step " + e.step()) && e.getMessage().contains("gradientClipNorm"),
                 e.getMessage());
-        assertEquals(e.step() - 1, trainer.iterations(), "the failing step was not applied");
+        assertEquals(e.step() - 1, trainer.iterations(), "the failing step was not counted");
+        float[] kept = trainer.parameters().data().asFloat();
+        for (float v : kept) {
+            assertTrue(Float.isFinite(v), "a kept parameter is not finite");
+        }
+        assertArrayEquals(before[0], kept, "the parameters are those before the failing step");
+        assertArrayEquals(before[1], trainer.optimizerState().data().asFloat(), "so is the optimiser state");
     }
 
     @Test
@@ -56,6 +67,19 @@ class TrainingFailuresTest {
         unclipped.trainStep(batch, seen);
         loose.trainStep(batch, seen);
         assertArrayEquals(unclipped.parameters().data().asFloat(), loose.parameters().data().asFloat());
+    }
+
+    @Test
+    void aNonFiniteGradientNormStopsTheStepUnderClipping() {
+        // An L2 factor of 1e38 keeps the loss finite (it is summed in double) while the gradient's norm overflows.
+        SasRecTrainer trainer = new SasRecTrainer(small().l2Emb(1e38).gradientClipNorm(1).build(), DATA.numItems());
+        int[][] batch = Arrays.copyOf(DATA.sequences(), 32);
+        int[][] seen = Arrays.stream(batch).map(h -> Arrays.stream(h).distinct().sorted().toArray()).toArray(int[][]::new);
+        float[] before = trainer.parameters().data().asFloat();
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> trainer.trainStep(batch, seen));
+        assertTrue(e.getMessage().contains("gradient norm is") && e.getMessage().contains("at epoch 1, step 1"), e.getMessage());
+        assertEquals(0, trainer.iterations());
+        assertArrayEquals(before, trainer.parameters().data().asFloat(), "the failing step was not applied");
     }
 
     @Test

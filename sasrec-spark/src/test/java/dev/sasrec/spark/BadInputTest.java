@@ -80,7 +80,9 @@ class BadInputTest {
     void emptyIdsAndNegativeOrNonFiniteTimesAreNamedOrSkippedAndCounted() {
         Object[][] bad = {
                 {"", "i1", 10.0, "column user is null or empty"},
+                {null, "i1", 10.0, "column user is null or empty"},
                 {"u1", "  ", 10.0, "column item is null or empty"},
+                {"u1", null, 10.0, "column item is null or empty"},
                 {"u1", "i1", -5.0, "column timestamp has value -5.0, expected a timestamp or a non-negative, finite number"},
                 {"u1", "i1", null, "column timestamp has value null"},
                 {"u1", "i1", Double.NaN, "column timestamp has value NaN"},
@@ -97,7 +99,7 @@ class BadInputTest {
         }
         Dataset<Row> log = spark.createDataFrame(all, DOUBLE_TIMES);
         Sessionizer skipping = new Sessionizer().setHandleInvalid("skip");
-        assertEquals(Map.of(Sessionizer.USER_INVALID, 1L, Sessionizer.ITEM_INVALID, 1L, Sessionizer.TIME_INVALID, 4L),
+        assertEquals(Map.of(Sessionizer.USER_INVALID, 2L, Sessionizer.ITEM_INVALID, 2L, Sessionizer.TIME_INVALID, 4L),
                 skipping.invalidEvents(log));
         long kept = skipping.transform(log).selectExpr("sum(size(items))").first().getLong(0);
         assertEquals(validEvents(3).size(), kept, "exactly the invalid events are skipped");
@@ -203,6 +205,58 @@ class BadInputTest {
     }
 
     @Test
+    void everyStageNamesAWrongColumnTypeAndAMissingColumn() {
+        StructType log = new StructType().add("user", DataTypes.StringType).add("item", DataTypes.DoubleType)
+                .add("timestamp", DataTypes.StringType).add("items", DataTypes.StringType);
+        Dataset<Row> frame = spark.createDataFrame(List.<Row>of(RowFactory.create("u", 1.0, "noon", "1 2")), log);
+        SASRecModel model = SASRecModel.fromNetwork(dev.sasrec.engine.SasRecNetwork.initialise(
+                dev.sasrec.engine.SasRecConfig.builder().hiddenUnits(8).maxLen(4).build(), 10), null);
+        String intArray = "column items: type string, expected array<int>";
+        List<Map.Entry<String, Runnable>> wrongType = List.of(
+                Map.entry("column timestamp: type string, expected", () -> new Sessionizer().transform(frame)),
+                Map.entry("column item: type double, expected string or integral", () -> new ItemIndexer().fit(frame)),
+                Map.entry(intArray, () -> new dev.sasrec.spark.sequence.SequenceBuilder().setInputCol("items").transform(frame)),
+                Map.entry(intArray, () -> new dev.sasrec.spark.sequence.LeaveOneOutSplitter().setInputCol("items").transform(frame)),
+                Map.entry(intArray, () -> tiny().setItemsCol("items").fit(frame)),
+                Map.entry(intArray, () -> model.setItemsCol("items").transform(frame)));
+        for (Map.Entry<String, Runnable> c : wrongType) {
+            String message = failure(c.getValue());
+            assertTrue(message.contains(c.getKey()), c.getKey() + " -> " + message);
+        }
+
+        String available = "available columns: user, item, timestamp, items";
+        List<Map.Entry<String, Runnable>> missing = List.of(
+                Map.entry("time", () -> new Sessionizer().setTimeCol("time").transform(frame)),
+                Map.entry("sku", () -> new ItemIndexer().setInputCol("sku").fit(frame)),
+                Map.entry("seq", () -> new dev.sasrec.spark.sequence.SequenceBuilder().setInputCol("seq").transform(frame)),
+                Map.entry("history", () -> new dev.sasrec.spark.sequence.LeaveOneOutSplitter().setInputCol("history").transform(frame)),
+                Map.entry("itemIndex", () -> tiny().fit(frame)),
+                Map.entry("indices", () -> model.setItemsCol("indices").transform(frame)));
+        for (Map.Entry<String, Runnable> c : missing) {
+            String message = failure(c.getValue());
+            assertTrue(message.contains("column " + c.getKey() + " does not exist; " + available), c.getKey() + " -> " + message);
+        }
+    }
+
+    @Test
+    void aUserWhoHasSeenAlmostEveryItemGetsFewerThanKRecommendations() {
+        SASRecModel model = SASRecModel.fromNetwork(dev.sasrec.engine.SasRecNetwork.initialise(
+                dev.sasrec.engine.SasRecConfig.builder().hiddenUnits(8).maxLen(20).build(), 12), null).setK(5);
+        Dataset<Row> users = SequenceFrames.of(spark, new int[][]{
+                {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},              // items 11 and 12 left
+                {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},      // every item seen
+                {3, 4}});
+        List<Row> out = model.transform(users).orderBy("user").collectAsList();
+        List<Integer> left = out.get(0).<Row>getList(out.get(0).fieldIndex("recommendations")).stream().map(r -> r.getInt(0)).sorted().toList();
+        assertEquals(List.of(11, 12), left);
+        assertEquals(0, out.get(1).getList(out.get(1).fieldIndex("recommendations")).size());
+        assertEquals(5, out.get(2).getList(out.get(2).fieldIndex("recommendations")).size());
+        List<Row> withSeen = model.setExcludeSeen(false).transform(users).orderBy("user").collectAsList();
+        assertEquals(5, withSeen.get(1).getList(withSeen.get(1).fieldIndex("recommendations")).size(),
+                "with excludeSeen=false seen items are recommended");
+    }
+
+    @Test
     void aDivergingFitStopsNamingTheEpochAndStep() {
         Dataset<Row> log = spark.createDataFrame(validEvents(60), DOUBLE_TIMES);
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[]{new Sessionizer(),
@@ -231,6 +285,20 @@ class BadInputTest {
         message = failure(() -> SASRecModel.load(path));
         assertTrue(message.contains(path + "/network.sasrec is truncated"), message);
 
+        // A flipped byte: Hadoop's checksum names the file first, and without it the format's own checksum does.
+        String flipped = dir.resolve("flipped").toString();
+        model.write().save(flipped);
+        Path network = dir.resolve("flipped").resolve("network.sasrec");
+        byte[] bytes = java.nio.file.Files.readAllBytes(network);
+        bytes[bytes.length - 100] ^= 0x10;
+        java.nio.file.Files.write(network, bytes);
+        message = failure(() -> SASRecModel.load(flipped));
+        assertTrue(message.contains("cannot read SASRec model from " + flipped) && message.contains("network.sasrec")
+                && message.contains("Checksum"), message);
+        java.nio.file.Files.delete(dir.resolve("flipped").resolve(".network.sasrec.crc"));
+        message = failure(() -> SASRecModel.load(flipped));
+        assertTrue(message.contains(flipped + "/network.sasrec is corrupt: checksum mismatch"), message);
+
         String other = dir.resolve("other").toString();
         model.write().save(other);
         java.nio.file.Files.writeString(dir.resolve("other").resolve("FORMAT"), "sasrec-spark-model 99\n");
@@ -238,7 +306,10 @@ class BadInputTest {
         message = failure(() -> SASRecModel.load(other));
         assertTrue(message.contains("holds 'sasrec-spark-model 99', this library reads sasrec-spark-model"), message);
 
-        message = failure(() -> PipelineModel.load(dir.resolve("missing").toString()));
-        assertTrue(message.contains("missing"), message);
+        String missing = dir.resolve("never-written").toString();
+        message = failure(() -> SASRecModel.load(missing));
+        assertTrue(message.contains(missing), message);
+        message = failure(() -> PipelineModel.load(missing));
+        assertTrue(message.contains(missing), message);
     }
 }

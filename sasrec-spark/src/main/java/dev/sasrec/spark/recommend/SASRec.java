@@ -292,13 +292,10 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
             numItems = max.getInt(0);
         }
         int n = config.maxLen();
-        // The engine reads the last n inputs and n targets, so the last n + 1 items of each history suffice.
-        JavaRDD<int[]> sequences = usable
-                .select(slice(col("s"), greatest(size(col("s")).minus(n), lit(1)), lit(n + 1)).as("s"))
-                .javaRDD().map(r -> {
-                    List<Integer> list = r.getList(0);
-                    return list.stream().mapToInt(Integer::intValue).toArray();
-                });
+        JavaRDD<int[]> sequences = trainingWindows(usable, n).javaRDD().map(r -> {
+            List<Integer> list = r.getList(0);
+            return list.stream().mapToInt(Integer::intValue).toArray();
+        });
         int workers = (Integer) $(distributed.numWorkers);
         // Keyed by content, not by the order rows arrive in: that order changes with shuffles and with recomputing
         // a lost partition, and the validation sample, the partitioning and each partition's order must not.
@@ -320,7 +317,8 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
                     + numItems + ", the size of the vocabulary in the column's metadata");
         }
         JavaRDD<int[]> trainable = all.filter(s -> s.length >= 2).persist(StorageLevel.MEMORY_AND_DISK());
-        long count = trainable.count();
+        DataFingerprint fingerprint = DataFingerprint.of(trainable);
+        long count = fingerprint.sequences();
         all.unpersist(false);
         summary.dropped("null history", nullRows);
         summary.dropped("fewer than 2 items", total - count);
@@ -338,7 +336,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         TrainingCheckpoints checkpoints = $(distributed.checkpointDir).isEmpty() ? null
                 : new TrainingCheckpoints($(distributed.checkpointDir), dataset.sparkSession().sparkContext().hadoopConfiguration());
         if (checkpoints != null) {
-            java.util.Optional<TrainingCheckpoints.Restored> restored = checkpoints.latest(config, numItems, count);
+            java.util.Optional<TrainingCheckpoints.Restored> restored = checkpoints.latest(config, numItems, fingerprint);
             if (restored.isPresent()) {
                 start = restored.get().state();
                 firstEpoch = restored.get().epoch() + 1;
@@ -370,7 +368,7 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
                             : validator.evaluate(measured, new SasRecNetwork(config, finalNumItems, Nd4j.createFromArray(state.params())));
                     summary.addEpoch(e);
                     if (checkpoints != null && (e.epoch() % interval == 0 || e.epoch() == epochs)) {
-                        checkpoints.save(state, e.epoch(), config, numItems, count, summary.epochs());
+                        checkpoints.save(state, e.epoch(), config, numItems, fingerprint, summary.epochs());
                     }
                     return e;
                 });
@@ -399,6 +397,14 @@ public final class SASRec extends Estimator<SASRecModel> implements DefaultParam
         WarmStart.Start start = WarmStart.from(SASRecModel.load(path), path, config, numItems, vocabulary);
         LOG.info("warm start from {}: {} of {} item embeddings carried over", path, start.itemsCarried(), numItems);
         return start.network();
+    }
+
+    /**
+     * Column {@code s} of {@code histories} cut to its last {@code n + 1} items: the engine reads the last n inputs
+     * and their n targets, so only these travel to the workers, however long a history is.
+     */
+    static Dataset<Row> trainingWindows(Dataset<Row> histories, int n) {
+        return histories.select(slice(col("s"), greatest(size(col("s")).minus(n), lit(1)), lit(n + 1)).as("s"));
     }
 
     /** A 64-bit hash of a history's items, stable across JVMs and runs. */

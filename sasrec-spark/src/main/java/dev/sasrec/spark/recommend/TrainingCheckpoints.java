@@ -23,13 +23,15 @@ import java.util.Optional;
 /**
  * Training checkpoints in a directory of any Hadoop file system: {@code epoch-000010/} holds the network
  * ({@code network.sasrec}, the engine's checkpoint format) and {@code state.bin} (format version, epoch,
- * optimiser step, number of training sequences, Adam state and, from version 2, the summary of every epoch so far,
- * so that a resumed run reports its whole learning curve). Each is written under a temporary name and renamed,
- * so a crash never leaves a half-written checkpoint behind a valid name.
+ * optimiser step, the fingerprint of the training data, Adam state and the summary of every epoch so far, so
+ * that a resumed run reports its whole learning curve). Each is written under a temporary name and renamed, so a
+ * crash never leaves a half-written checkpoint behind a valid name. Only checkpoints of the same configuration,
+ * catalogue size and training data are resumed; those of older format versions, which carry no fingerprint of
+ * their data, are not.
  */
 final class TrainingCheckpoints {
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     /** A checkpoint read back: the averaging state, the number of epochs it completed and their summaries. */
     record Restored(ParameterAveraging.State state, int epoch, List<TrainingSummary.Epoch> history) { }
@@ -46,7 +48,7 @@ final class TrainingCheckpoints {
         }
     }
 
-    void save(ParameterAveraging.State state, int epoch, SasRecConfig config, int numItems, long sequences,
+    void save(ParameterAveraging.State state, int epoch, SasRecConfig config, int numItems, DataFingerprint data,
               List<TrainingSummary.Epoch> history) {
         String name = String.format(Locale.ROOT, "epoch-%06d", epoch);
         Path tmp = new Path(dir, "_" + name + ".tmp");
@@ -59,7 +61,8 @@ final class TrainingCheckpoints {
                 out.writeInt(VERSION);
                 out.writeInt(epoch);
                 out.writeInt(state.iteration());
-                out.writeLong(sequences);
+                out.writeLong(data.sequences());
+                out.writeLong(data.contentHash());
                 out.writeInt(state.adam().length);
                 for (float v : state.adam()) {
                     out.writeFloat(v);
@@ -85,10 +88,10 @@ final class TrainingCheckpoints {
     }
 
     /**
-     * The latest checkpoint written for the same configuration, catalogue and number of training sequences, if any;
-     * checkpoints of other runs are ignored.
+     * The latest checkpoint written for the same configuration, catalogue and training data, if any; checkpoints of
+     * other runs, and of format versions before the data fingerprint, are ignored.
      */
-    Optional<Restored> latest(SasRecConfig config, int numItems, long sequences) {
+    Optional<Restored> latest(SasRecConfig config, int numItems, DataFingerprint data) {
         try {
             if (!fs.exists(dir)) {
                 return Optional.empty();
@@ -108,10 +111,12 @@ final class TrainingCheckpoints {
                     if (version < 1 || version > VERSION) {
                         throw new IOException(e.getPath() + "/state.bin has version " + version + ", expected 1.." + VERSION);
                     }
+                    if (version < 3) {
+                        continue;
+                    }
                     int epoch = in.readInt();
                     int iteration = in.readInt();
-                    long seqs = in.readLong();
-                    if (seqs != sequences) {
+                    if (!new DataFingerprint(in.readLong(), in.readLong()).equals(data)) {
                         continue;
                     }
                     float[] adam = new float[in.readInt()];
@@ -119,7 +124,7 @@ final class TrainingCheckpoints {
                         adam[i] = in.readFloat();
                     }
                     List<TrainingSummary.Epoch> history = new ArrayList<>();
-                    for (int i = version >= 2 ? in.readInt() : 0; i > 0; i--) {
+                    for (int i = in.readInt(); i > 0; i--) {
                         history.add(new TrainingSummary.Epoch(in.readInt(), in.readDouble(), in.readDouble(),
                                 in.readDouble(), in.readDouble(), in.readDouble()));
                     }

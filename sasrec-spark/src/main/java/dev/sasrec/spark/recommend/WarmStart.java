@@ -7,7 +7,9 @@ import dev.sasrec.spark.index.ItemVocabulary;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,16 +25,26 @@ final class WarmStart {
     /** The network to start from and how many of its item rows came from the previous model. */
     record Start(SasRecNetwork network, int itemsCarried) { }
 
+    /** The hyper-parameters that fix the shapes of the network's parameters. */
+    private static final List<String> ARCHITECTURE = List.of("hiddenUnits", "maxLen", "numBlocks", "numHeads");
+
     private WarmStart() {
     }
 
     static Start from(SASRecModel previousModel, String path, SasRecConfig config, int numItems, ItemVocabulary vocabulary) {
         SasRecNetwork previous = previousModel.network();
         SasRecConfig p = previous.config();
-        if (p.hiddenUnits() != config.hiddenUnits() || p.numBlocks() != config.numBlocks() || p.maxLen() != config.maxLen()
-                || p.numHeads() != config.numHeads()) {
-            throw new IllegalArgumentException("initialModel " + path + " has another architecture (" + p.toMap()
-                    + ") than this estimator (" + config.toMap() + ")");
+        List<String> mismatches = new ArrayList<>();
+        Map<String, String> was = p.toMap();
+        Map<String, String> now = config.toMap();
+        for (String key : ARCHITECTURE) {
+            if (!was.get(key).equals(now.get(key))) {
+                mismatches.add(key + " " + was.get(key) + " in the model, " + now.get(key) + " in this estimator");
+            }
+        }
+        if (!mismatches.isEmpty()) {
+            throw new IllegalArgumentException("initialModel " + path + " has another architecture: "
+                    + String.join("; ", mismatches));
         }
         Optional<ItemVocabulary> before = previousModel.vocabulary();
         if (vocabulary == null || before.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.sasrec.spark.recommend.SASRecModel;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -18,11 +19,18 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+
 /**
  * Top-10 scoring at scale: a generated model (d = 50, n = 200, random weights: scoring cost does not depend on
  * them) over {@code --items} items scores {@code --users} generated users (histories of 1 to {@code --max-history}
- * items) with their history excluded. Ends with one JSON line: {@code users}, {@code items},
- * {@code users_per_second}, {@code peak_rss_mb} (this JVM, which is the executor in local mode).
+ * items) with their history excluded. Every row is computed (a {@code noop} write) and counted as it is written;
+ * the run fails unless every generated user got 10 recommendations. Ends with one JSON line: {@code users} (rows
+ * scored), {@code items}, {@code users_per_second} (rows scored per second), {@code peak_rss_mb} (this JVM, which
+ * is the executor in local mode).
  */
 public final class ScoreScaleBenchmark {
 
@@ -30,7 +38,7 @@ public final class ScoreScaleBenchmark {
     }
 
     /** Entry point; see {@code bench/score-scale.sh}. */
-    public static void main(String[] argv) {
+    public static void main(String[] argv) throws InterruptedException {
         BenchArgs a = new BenchArgs(argv, Set.of("users", "items", "max-history", "master", "partitions"));
         long users = a.getLong("users", 1_000_000L);
         int items = a.getInt("items", 100_000);
@@ -41,12 +49,19 @@ public final class ScoreScaleBenchmark {
                 .setItemsCol("history").setK(10).setExcludeSeen(true);
         Dataset<Row> histories = spark.range(0, users, 1, a.getInt("partitions", 8))
                 .map(new UserGenerator(maxHistory, items), Encoders.row(UserGenerator.SCHEMA));
+        Observation scoredRows = new Observation("scored");
         long t0 = System.nanoTime();
-        model.transform(histories).write().format("noop").mode("overwrite").save();
+        model.transform(histories).filter(size(col("recommendations")).equalTo(10))
+                .observe(scoredRows, count(lit(1)).as("rows"))
+                .write().format("noop").mode("overwrite").save();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "scored %d users over %d items in %.1f s%n", users, items, seconds);
+        long scored = ((Number) scoredRows.getAsJava().get("rows")).longValue();
+        if (scored != users) {
+            throw new IllegalStateException("scored " + scored + " users with 10 recommendations of " + users + " generated");
+        }
+        System.out.printf(Locale.ROOT, "scored %d users over %d items in %.1f s%n", scored, items, seconds);
         System.out.printf(Locale.ROOT, "{\"users\": %d, \"items\": %d, \"users_per_second\": %.0f, \"peak_rss_mb\": %d}%n",
-                users, items, users / seconds, ResidentMemory.peakMb());
+                scored, items, scored / seconds, ResidentMemory.peakMb());
         spark.stop();
     }
 

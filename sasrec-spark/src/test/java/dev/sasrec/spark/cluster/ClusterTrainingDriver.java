@@ -9,9 +9,11 @@ import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerBlockUpdated;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,17 +22,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The driver of {@link ExecutorLossTest}, run in its own JVM against a standalone master: trains SASRec with two
  * workers on generated data, the training tasks under a stage-level resource profile (one CPU each), then writes
  * one line to the output file: the full-ranking test NDCG@10, a hash of the trained parameters, how many executors
- * were lost and tasks failed on the way, and how many stages ran under a non-default resource profile.
+ * were lost and tasks failed on the way, how many stages ran under a non-default resource profile, and how many
+ * cached RDD partitions were stored by the executors (a recomputed lost partition is stored again).
+ *
+ * <p>It prints {@value #EPOCH_3_TASK_RUNNING} to standard output when a training task of epoch 3 has started, for
+ * the test to kill an executor while that task runs.
  *
  * <p>Arguments: master URL, output file, executor JVM options (one string).
  */
 public final class ClusterTrainingDriver {
+
+    /** The line printed when a training task of epoch 3 has started. */
+    static final String EPOCH_3_TASK_RUNNING = "a training task of epoch 3 is running";
 
     private ClusterTrainingDriver() {
     }
@@ -51,6 +62,9 @@ public final class ClusterTrainingDriver {
         AtomicInteger executorsRemoved = new AtomicInteger();
         AtomicInteger failedTasks = new AtomicInteger();
         AtomicInteger profiledStages = new AtomicInteger();
+        AtomicInteger cachedBlocksStored = new AtomicInteger();
+        Set<Integer> epoch3Stages = ConcurrentHashMap.newKeySet();
+        AtomicInteger epoch3Announced = new AtomicInteger();
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
             public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
@@ -61,6 +75,25 @@ public final class ClusterTrainingDriver {
             public void onStageSubmitted(SparkListenerStageSubmitted e) {
                 if (e.stageInfo().resourceProfileId() != 0) {
                     profiledStages.incrementAndGet();
+                }
+                String description = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+                if (description != null && description.startsWith("SASRec epoch 3/")) {
+                    epoch3Stages.add(e.stageInfo().stageId());
+                }
+            }
+
+            @Override
+            public void onTaskStart(SparkListenerTaskStart e) {
+                if (epoch3Stages.contains(e.stageId()) && epoch3Announced.getAndIncrement() == 0) {
+                    System.out.println(EPOCH_3_TASK_RUNNING);
+                    System.out.flush();
+                }
+            }
+
+            @Override
+            public void onBlockUpdated(SparkListenerBlockUpdated e) {
+                if (e.blockUpdatedInfo().blockId().isRDD() && e.blockUpdatedInfo().storageLevel().isValid()) {
+                    cachedBlocksStored.incrementAndGet();
                 }
             }
 
@@ -82,8 +115,8 @@ public final class ClusterTrainingDriver {
         RankingMetrics full = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), split,
                 LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
         int hash = Arrays.hashCode(model.network().parameters().data().asFloat());
-        Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d %d%n", full.ndcg(), hash,
-                executorsRemoved.get(), failedTasks.get(), profiledStages.get()));
+        Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d %d %d%n", full.ndcg(), hash,
+                executorsRemoved.get(), failedTasks.get(), profiledStages.get(), cachedBlocksStored.get()));
         spark.stop();
     }
 }

@@ -18,15 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Executor loss during distributed training, on a real multi-JVM cluster: a standalone Master and two Workers on
  * this machine, executors in JVMs of their own. The same training runs twice; in the second run one executor JVM
- * is killed (SIGKILL) in the middle of an epoch. Spark reschedules the lost task and recomputes the lost cached
- * partition; because every partition's data, order and random draws follow from the seed and the data alone, the
+ * is killed (SIGKILL) while it runs a training task of epoch 3. Spark reschedules the lost task and recomputes
+ * the lost cached partition (the executors store more cached partitions than in the undisturbed run); because every partition's data, order and random draws follow from the seed and the data alone, the
  * retried work is the same and the model comes out identical to the undisturbed one. Both runs train under a
  * stage-level resource profile ({@code trainingTaskCpus}), which a real cluster manager is needed to check.
  */
 class ExecutorLossTest {
 
     private record Result(double ndcg, int parameterHash, int executorsRemoved, int failedTasks, int profiledStages,
-                          String log) {
+                          int cachedBlocksStored, String log) {
     }
 
     @Test
@@ -41,12 +41,15 @@ class ExecutorLossTest {
             Result disturbed = train(cluster, dir.resolve("disturbed.txt"), true);
             assertTrue(disturbed.executorsRemoved() >= 1, "an executor was lost: " + disturbed);
             assertTrue(disturbed.failedTasks() >= 1, "a running task was lost and retried: " + disturbed);
+            assertTrue(disturbed.cachedBlocksStored() > undisturbed.cachedBlocksStored(),
+                    "the lost cached partition was recomputed and stored again: " + undisturbed.cachedBlocksStored()
+                            + " partitions stored undisturbed, " + disturbed.cachedBlocksStored() + " disturbed");
             assertEquals(undisturbed.ndcg(), disturbed.ndcg(), 1e-9, disturbed.log());
             assertEquals(undisturbed.parameterHash(), disturbed.parameterHash(), "identical parameters");
         }
     }
 
-    /** Runs {@link ClusterTrainingDriver}; with {@code kill}, kills an executor one second into epoch 3. */
+    /** Runs {@link ClusterTrainingDriver}; with {@code kill}, kills an executor once a training task of epoch 3 runs. */
     private static Result train(LocalStandaloneCluster cluster, Path out, boolean kill) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(LocalStandaloneCluster.java(), "-Xmx1g"));
         cmd.addAll(LocalStandaloneCluster.moduleOptions());
@@ -60,8 +63,7 @@ class ExecutorLossTest {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
                 log.append(line).append('\n');
-                if (kill && !killed && line.contains("SASRec epoch 2/")) {
-                    Thread.sleep(1000);
+                if (kill && !killed && line.equals(ClusterTrainingDriver.EPOCH_3_TASK_RUNNING)) {
                     List<ProcessHandle> executors = cluster.executors();
                     assertEquals(2, executors.size(), "two executor JVMs: " + executors);
                     executors.get(0).destroyForcibly();
@@ -75,6 +77,6 @@ class ExecutorLossTest {
         assertEquals(kill, killed, log.toString());
         String[] f = Files.readString(out).trim().split(" ");
         return new Result(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                Integer.parseInt(f[4]), log.toString());
+                Integer.parseInt(f[4]), Integer.parseInt(f[5]), log.toString());
     }
 }

@@ -1,5 +1,6 @@
 package dev.sasrec.spark.cluster;
 
+import dev.sasrec.engine.SasRecNetwork;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
 import dev.sasrec.spark.SequenceFrames;
@@ -9,15 +10,20 @@ import dev.sasrec.spark.recommend.TrainingSummary;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The training JVM of {@link NativeMemoryBoundTest}: one epoch of the paper's ML-1M model size (d = 50, n = 200,
- * batch 128 of full-length histories, one pass of 25,600 positions unless the memory budget splits it) in local
- * mode, then top-10 scoring of every user, then one line to the output file: positions per pass, the epoch's loss
- * and the JVM's peak resident memory over training and scoring in KiB (VmHWM).
+ * two steps of 128 full-length histories, each one pass of 25,600 positions unless the memory budget splits it)
+ * in local mode without dropout, then top-10 scoring of every user. It writes one line to the output file
+ * (positions per pass, the epoch's loss and the JVM's peak resident memory over training and scoring in KiB,
+ * VmHWM) and, beside it with the suffix {@code .update}, the trained parameters minus the initial ones as
+ * big-endian floats.
  *
  * <p>Arguments: output file, and optionally the {@code spark.executor.memoryOverhead} to set.
  */
@@ -33,9 +39,11 @@ public final class MemoryBoundDriver {
             builder.config("spark.executor.memoryOverhead", args[1]);
         }
         SparkSession spark = builder.getOrCreate();
-        UserSequences data = SyntheticSequences.generate(128, 500, 201, 201, 0.9, 5);
+        UserSequences data = SyntheticSequences.generate(256, 500, 201, 201, 0.9, 5);
         Dataset<Row> histories = SequenceFrames.of(spark, data.sequences());
-        SASRecModel model = new SASRec().setItemsCol("itemIndex").setMaxEpochs(1).setNumWorkers(1)
+        // Without dropout a split batch draws the same negatives in the same order as a whole one, so the two
+        // runs differ only in the order in which pass gradients are summed.
+        SASRecModel model = new SASRec().setItemsCol("itemIndex").setMaxEpochs(1).setNumWorkers(1).setDropout(0)
                 .setMaxPositionsPerPass(25_600).setSeed(9L).fit(histories);
         TrainingSummary s = model.summary().orElseThrow();
         // Scoring in the same JVM: top-10 over the catalogue for every user, history excluded.
@@ -46,6 +54,13 @@ public final class MemoryBoundDriver {
         String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
                 .findFirst().orElseThrow().replaceAll("[^0-9]", "");
         Files.writeString(Path.of(args[0]), s.positionsPerPass() + " " + s.epochs().get(0).loss() + " " + hwm + "\n");
+        SasRecNetwork trained = model.network();
+        INDArray update = trained.parameters().sub(SasRecNetwork.initialise(trained.config(), trained.numItems()).parameters());
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(Path.of(args[0] + ".update"))))) {
+            for (float v : update.data().asFloat()) {
+                out.writeFloat(v);
+            }
+        }
         spark.stop();
     }
 }

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,10 +43,30 @@ class SequentialRankingEvaluatorTest {
         assertEquals(300.0, all.get("sampled_users"));
         assertTrue(all.get("sampled_ndcg@10") > 0 && all.get("sampled_ndcg@10") <= all.get("sampled_hr@10"), all.toString());
         assertTrue(all.get("full_hr@10") > 0.3, all.toString());
-        assertEquals(all.get("sampled_ndcg@10"),
-                new SequentialRankingEvaluator().setMetricName("sampled_ndcg").evaluate(ranked), 1e-12);
-        assertEquals(all.get("sampled_hr@10"),
-                new SequentialRankingEvaluator().setMetricName("sampled_hr").evaluate(ranked), 1e-12);
+        // Each metric is the protocol's formula over the model's rank columns: NDCG@10 = 1 / log2(rank + 2) for
+        // ranks under 10, HR@10 the share of ranks under 10; each metric name also reads alone.
+        for (String protocol : new String[]{"full", "sampled"}) {
+            double ndcg = 0;
+            double hits = 0;
+            List<Row> ranks = ranked.select(protocol + "Rank").collectAsList();
+            for (Row r : ranks) {
+                int rank = r.getInt(0);
+                assertTrue(rank >= 0 && rank <= (protocol.equals("full") ? 80 : 100), protocol + " rank " + rank);
+                ndcg += rank < 10 ? Math.log(2) / Math.log(rank + 2) : 0;
+                hits += rank < 10 ? 1 : 0;
+            }
+            assertEquals(ndcg / ranks.size(), all.get(protocol + "_ndcg@10"), 1e-12, protocol);
+            assertEquals(hits / ranks.size(), all.get(protocol + "_hr@10"), 1e-12, protocol);
+            assertEquals(ndcg / ranks.size(),
+                    new SequentialRankingEvaluator().setMetricName(protocol + "_ndcg").evaluate(ranked), 1e-12, protocol);
+            assertEquals(hits / ranks.size(),
+                    new SequentialRankingEvaluator().setMetricName(protocol + "_hr").evaluate(ranked), 1e-12, protocol);
+        }
+        // The sampled ranks come from other negative draws than the engine's own sampled evaluation, so the two
+        // agree up to the sampling noise of 300 users.
+        RankingMetrics engineSampled = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), LeaveOneOutSplit.of(data),
+                LeaveOneOutEvaluator.Split.TEST, Protocol.SAMPLED_100, 10, 10_000, 1);
+        assertEquals(engineSampled.ndcg(), all.get("sampled_ndcg@10"), 0.06, all.toString());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new SequentialRankingEvaluator().evaluate(split));

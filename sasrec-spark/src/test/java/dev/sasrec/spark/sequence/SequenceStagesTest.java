@@ -87,6 +87,7 @@ class SequenceStagesTest {
                 () -> new SequenceBuilder().setInputCol("items").transform(indexed));
         assertTrue(e.getMessage().contains("column items") && e.getMessage().contains("array<int>"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SequenceBuilder().setMaxLen(0));
+        assertTrue(e.getMessage().contains("maxLen") && e.getMessage().contains("invalid value 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new LeaveOneOutSplitter().setInputCol("nope").transform(indexed));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
     }

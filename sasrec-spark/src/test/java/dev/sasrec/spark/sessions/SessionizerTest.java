@@ -109,13 +109,26 @@ class SessionizerTest {
 
     @Test
     void nullsFailNamingTheColumnOrAreSkipped() {
-        Dataset<Row> log = spark.createDataFrame(List.of(
-                RowFactory.create("u", 1L, 0L), RowFactory.create("u", null, 5L), RowFactory.create(null, 3L, 7L)), LOG);
-        Exception e = assertThrows(Exception.class, () -> new Sessionizer().transform(log).collectAsList());
-        String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : e.getCause().getMessage());
-        assertTrue(message.contains("is null") && message.contains("handleInvalid"), message);
-        Map<String, List<List<Long>>> m = collect(new Sessionizer().setHandleInvalid("skip").transform(log), false);
-        assertEquals(Map.of("u", List.of(List.of(1L))), m);
+        Dataset<Row> nullItem = spark.createDataFrame(List.of(RowFactory.create("u", 1L, 0L), RowFactory.create("u", null, 5L)), LOG);
+        String message = failure(() -> new Sessionizer().transform(nullItem).collectAsList());
+        assertTrue(message.contains("column item is null") && message.contains("handleInvalid=skip"), message);
+        Dataset<Row> nullUser = spark.createDataFrame(List.of(RowFactory.create("u", 1L, 0L), RowFactory.create(null, 3L, 7L)), LOG);
+        message = failure(() -> new Sessionizer().transform(nullUser).collectAsList());
+        assertTrue(message.contains("column user is null") && message.contains("handleInvalid=skip"), message);
+
+        Dataset<Row> log = nullItem.union(nullUser.filter("user is null"));
+        Sessionizer skipping = new Sessionizer().setHandleInvalid("skip");
+        assertEquals(Map.of(Sessionizer.USER_INVALID, 1L, Sessionizer.ITEM_INVALID, 1L), skipping.invalidEvents(log));
+        assertEquals(Map.of("u", List.of(List.of(1L))), collect(skipping.transform(log), false));
+    }
+
+    private static String failure(org.junit.jupiter.api.function.Executable run) {
+        Exception e = assertThrows(Exception.class, run);
+        StringBuilder m = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            m.append(t.getMessage()).append('\n');
+        }
+        return m.toString();
     }
 
     @Test
@@ -127,8 +140,10 @@ class SessionizerTest {
         Dataset<Row> textTime = log.withColumn("timestamp", log.col("timestamp").cast("string"));
         e = assertThrows(IllegalArgumentException.class, () -> new Sessionizer().transform(textTime));
         assertTrue(e.getMessage().contains("timestamp") && e.getMessage().contains("string"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Sessionizer().setTimeUnit("hours"));
-        assertThrows(IllegalArgumentException.class, () -> new Sessionizer().setSessionGapSeconds(-1));
+        e = assertThrows(IllegalArgumentException.class, () -> new Sessionizer().setTimeUnit("hours"));
+        assertTrue(e.getMessage().contains("timeUnit") && e.getMessage().contains("hours"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Sessionizer().setSessionGapSeconds(-1));
+        assertTrue(e.getMessage().contains("sessionGapSeconds") && e.getMessage().contains("-1"), e.getMessage());
     }
 
     @Test
