@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,10 +20,16 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
+    /** A network whose every hyper-parameter differs from its default, so that none can be lost unseen. */
     private SasRecNetwork network() {
-        SasRecConfig config = SasRecConfig.builder().hiddenUnits(6).maxLen(7).numBlocks(1).numHeads(3)
-                .loss(Loss.SAMPLED).numNegatives(9).preLayerNorm(true).seed(77).build();
-        return SasRecNetwork.initialise(config, 30);
+        SasRecConfig config = SasRecConfig.builder().hiddenUnits(6).maxLen(7).numBlocks(1).numHeads(3).dropout(0.35)
+                .l2Emb(0.01).learningRate(0.002).beta1(0.8).beta2(0.95).epsilon(1e-7).batchSize(17)
+                .loss(Loss.SAMPLED).numNegatives(9).preLayerNorm(true).layerNormEps(1e-6).seed(77)
+                .bucketByLength(false).gradientClipNorm(2.5).build();
+        Map<String, String> defaults = SasRecConfig.builder().build().toMap();
+        config.toMap().forEach((key, value) -> assertNotEquals(defaults.get(key), value, key + " is at its default"));
+        // 2,000 items: more parameters than one 8,192-float chunk of the format, and not a multiple of it.
+        return SasRecNetwork.initialise(config, 2_000);
     }
 
     @Test

@@ -99,7 +99,10 @@ class EncoderPropertiesTest {
                 config.toBuilder().numHeads(1).build(),
                 config.toBuilder().numBlocks(1).build(),
                 config.toBuilder().numBlocks(1).preLayerNorm(true).build(),
-                config.toBuilder().numBlocks(3).numHeads(4).preLayerNorm(true).build()}) {
+                config.toBuilder().numBlocks(3).numHeads(4).preLayerNorm(true).build(),
+                // d = 6: the layer norms' four-wide loops leave a remainder, and heads of width 3
+                config.toBuilder().hiddenUnits(6).numHeads(2).build(),
+                config.toBuilder().hiddenUnits(6).numHeads(2).preLayerNorm(true).build()}) {
             // Every parameter drawn at random, layer-norm gains and biases included.
             ParameterLayout layout = ParameterLayout.of(c, 20);
             java.util.SplittableRandom random = new java.util.SplittableRandom(c.numBlocks() * 7L + c.numHeads());
@@ -123,7 +126,10 @@ class EncoderPropertiesTest {
     void unknownItemsAndEmptyHistoriesAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> scorer.userVectors(new int[][]{{3, 21}}));
-        assertTrue(e.getMessage().contains("21") && e.getMessage().contains("1..20"), e.getMessage());
+        assertTrue(e.getMessage().contains("item id 21 at position 1 of sequence 0") && e.getMessage().contains("1..20"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> scorer.userVectors(new int[][]{{1}, {4, 0, 5, 6}}));
+        assertTrue(e.getMessage().contains("item id 0 at position 1 of sequence 1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> scorer.userVectors(new int[][]{{}}));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }

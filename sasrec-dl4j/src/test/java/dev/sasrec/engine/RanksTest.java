@@ -124,5 +124,47 @@ class RanksTest {
         RankingMetrics subset = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
                 Protocol.SAMPLED_100, 10, 20, 1);
         assertEquals(20, subset.users(), "at most maxUsers users are evaluated");
+        // ... drawn at random by the seed, not the first ones.
+        double[] bySeed = new double[4];
+        for (int seed = 0; seed < bySeed.length; seed++) {
+            bySeed[seed] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 20, seed).ndcg();
+        }
+        assertTrue(Arrays.stream(bySeed).distinct().count() > 1, "every seed evaluated the same users: " + Arrays.toString(bySeed));
+        assertEquals(String.format(java.util.Locale.ROOT, "test sampled NDCG@10 %.4f HR@10 %.4f (20 users)",
+                subset.ndcg(), subset.hitRate()), subset.toString(), "every figure names its protocol and split");
+    }
+
+    @Test
+    void usersWithoutATargetAreLeftOutAndBatchesOfManyUsersAddUp() {
+        // 600 users: more than two scoring batches of 256. Every fifth user has fewer than three items, so no
+        // validation or test target, and is not evaluated.
+        SplittableRandom random = new SplittableRandom(6);
+        int[][] sequences = new int[600][];
+        for (int u = 0; u < sequences.length; u++) {
+            sequences[u] = random.ints(u % 5 == 0 ? 1 + u % 2 : 3 + random.nextInt(10), 1, NUM_ITEMS + 1).toArray();
+        }
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(new dev.sasrec.engine.data.UserSequences(sequences, NUM_ITEMS));
+        Scorer scorer = SasRecNetwork.initialise(CONFIG, NUM_ITEMS).newScorer();
+        int[][] histories = new int[480][];
+        int[] targets = new int[480];
+        for (int u = 0, i = 0; u < sequences.length; u++) {
+            if (u % 5 != 0) {
+                histories[i] = split.testInput(u);
+                targets[i++] = split.test()[u];
+            }
+        }
+        double ndcg = 0;
+        for (int rank : Ranks.full(scorer, histories, targets)) {
+            ndcg += Ranks.ndcg(rank, 10);
+        }
+        RankingMetrics m = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 480, 1);
+        assertEquals(480, m.users());
+        assertEquals(ndcg / 480, m.ndcg(), 1e-12);
+
+        LeaveOneOutSplit none = LeaveOneOutSplit.of(new dev.sasrec.engine.data.UserSequences(new int[][]{{1}, {2, 3}}, NUM_ITEMS));
+        RankingMetrics empty = LeaveOneOutEvaluator.evaluate(scorer, none, LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10, 1);
+        assertEquals(0, empty.users());
+        assertEquals(0.0, empty.ndcg());
+        assertEquals(0.0, empty.hitRate());
     }
 }

@@ -17,20 +17,24 @@ class ScorerTest {
         SasRecConfig config = SasRecConfig.builder().hiddenUnits(8).maxLen(10).numBlocks(1).seed(9).build();
         Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
         int block = Scorer.ITEM_BLOCK;
-        int[][] histories = {{5, block + 808, 2 * block + 400, numItems}, {1}, {numItems - 1, block, block + 1}};
+        // Histories hold the first and last items of item blocks; k = every item ranks the whole catalogue, so an
+        // excluded item that slipped through would show wherever it scores.
+        int[][] histories = {{5, block + 808, 2 * block + 400, numItems}, {1}, {numItems - 1, block, block + 1, 2 * block + 1}};
         float[] all = scorer.scores(histories).data().asFloat();
-        for (boolean exclude : new boolean[]{true, false}) {
-            TopK top = scorer.recommend(histories, 25, exclude);
-            for (int b = 0; b < histories.length; b++) {
-                int row = b;
-                int[] seen = Scorer.sortedDistinct(histories[b]);
-                int[] expected = IntStream.rangeClosed(1, numItems)
-                        .filter(i -> !exclude || Arrays.binarySearch(seen, i) < 0).boxed()
-                        .sorted(Comparator.<Integer>comparingDouble(i -> -all[row * (numItems + 1) + i]).thenComparingInt(i -> i))
-                        .limit(25).mapToInt(Integer::intValue).toArray();
-                assertArrayEquals(expected, top.items()[b], "history " + b + ", exclude " + exclude);
-                for (int j = 0; j < expected.length; j++) {
-                    assertEquals(all[row * (numItems + 1) + expected[j]], top.scores()[b][j], 1e-5);
+        for (int k : new int[]{25, numItems}) {
+            for (boolean exclude : new boolean[]{true, false}) {
+                TopK top = scorer.recommend(histories, k, exclude);
+                for (int b = 0; b < histories.length; b++) {
+                    int row = b;
+                    int[] seen = Scorer.sortedDistinct(histories[b]);
+                    int[] expected = IntStream.rangeClosed(1, numItems)
+                            .filter(i -> !exclude || Arrays.binarySearch(seen, i) < 0).boxed()
+                            .sorted(Comparator.<Integer>comparingDouble(i -> -all[row * (numItems + 1) + i]).thenComparingInt(i -> i))
+                            .limit(k).mapToInt(Integer::intValue).toArray();
+                    assertArrayEquals(expected, top.items()[b], "history " + b + ", k " + k + ", exclude " + exclude);
+                    for (int j = 0; j < expected.length; j++) {
+                        assertEquals(all[row * (numItems + 1) + expected[j]], top.scores()[b][j], 1e-5);
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class TopKTest {
 
@@ -33,5 +34,24 @@ class TopKTest {
                 org.junit.jupiter.api.Assertions.assertEquals(row[5 + expected[j]], sel.scores()[j]);
             }
         }
+    }
+
+    @Test
+    void theHeapsThresholdIsMinusInfinityUntilFullThenItsLowestScore() {
+        TopK.Heap heap = new TopK.Heap(3);
+        assertEquals(Float.NEGATIVE_INFINITY, heap.threshold());
+        heap.offer(1, -5f);
+        heap.offer(2, -7f);
+        heap.offer(9, Float.NaN);
+        assertEquals(Float.NEGATIVE_INFINITY, heap.threshold(), "two of three places taken (NaN is ignored)");
+        heap.offer(3, -6f);
+        assertEquals(-7f, heap.threshold(), "full: the lowest score kept");
+        heap.offer(4, -1f);
+        assertEquals(-6f, heap.threshold());
+        heap.offer(5, -6f);
+        assertEquals(-6f, heap.threshold(), "a tie does not displace the smaller id");
+        TopK.Selection s = heap.result();
+        assertArrayEquals(new int[]{4, 1, 3}, s.items());
+        assertArrayEquals(new float[]{-1f, -5f, -6f}, s.scores());
     }
 }
