@@ -100,7 +100,8 @@ class SasRecJobTest {
         List<String> broken = small(out);
         broken.add("input.format=csv");
         broken.add("input.path=" + dir.resolve("missing.csv"));
-        assertThrows(Exception.class, () -> job(broken).execute("evaluate"));
+        Exception missing = assertThrows(Exception.class, () -> job(broken).execute("evaluate"));
+        assertTrue(String.valueOf(missing.getMessage()).contains("missing.csv"), String.valueOf(missing.getMessage()));
         assertArrayEquals(before, Files.readAllBytes(out.resolve("metrics.json")));
     }
 

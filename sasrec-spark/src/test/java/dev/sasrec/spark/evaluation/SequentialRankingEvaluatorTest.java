@@ -71,6 +71,7 @@ class SequentialRankingEvaluatorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new SequentialRankingEvaluator().evaluate(split));
         assertTrue(e.getMessage().contains("fullRank"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new SequentialRankingEvaluator().setMetricName("ndcg"));
+        e = assertThrows(IllegalArgumentException.class, () -> new SequentialRankingEvaluator().setMetricName("ndcg"));
+        assertTrue(e.getMessage().contains("metricName given invalid value ndcg"), e.getMessage());
     }
 }

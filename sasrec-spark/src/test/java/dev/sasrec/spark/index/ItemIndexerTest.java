@@ -54,7 +54,8 @@ class ItemIndexerTest {
         for (Row r : rows) {
             assertEquals(r.getLong(0), model.itemOf(r.getInt(1)));
         }
-        assertThrows(IllegalArgumentException.class, () -> model.itemOf(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.itemOf(0));
+        assertTrue(e.getMessage().contains("index 0 is outside 1.."), e.getMessage());
     }
 
     @Test

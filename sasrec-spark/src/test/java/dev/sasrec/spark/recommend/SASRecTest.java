@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -327,9 +328,14 @@ class SASRecTest {
         assertEquals(0.98, s.getOrDefault(s.beta2()));
         assertTrue(s.explainParam(s.averagingFrequency()).contains("default 8"));
         assertEquals("sqrt", s.getOrDefault(s.learningRateScaling()));
-        assertThrows(IllegalArgumentException.class, () -> s.setLearningRateScaling("linear"));
-        assertThrows(IllegalArgumentException.class, () -> s.setDropout(1.0));
-        assertThrows(IllegalArgumentException.class, () -> s.setLoss("hinge"));
+        for (Map.Entry<String, org.junit.jupiter.api.function.Executable> bad : List.of(
+                Map.<String, org.junit.jupiter.api.function.Executable>entry("learningRateScaling given invalid value linear",
+                        () -> s.setLearningRateScaling("linear")),
+                Map.<String, org.junit.jupiter.api.function.Executable>entry("dropout given invalid value 1.0", () -> s.setDropout(1.0)),
+                Map.<String, org.junit.jupiter.api.function.Executable>entry("loss given invalid value hinge", () -> s.setLoss("hinge")))) {
+            IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class, bad.getValue());
+            assertTrue(invalid.getMessage().contains(bad.getKey()), invalid.getMessage());
+        }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new SASRec().setHiddenUnits(50).setNumHeads(3).engineConfig());
         assertTrue(e.getMessage().contains("numHeads"), e.getMessage());
