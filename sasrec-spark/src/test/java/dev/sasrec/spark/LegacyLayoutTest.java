@@ -1,0 +1,110 @@
+package dev.sasrec.spark;
+
+import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.spark.index.ItemIndexer;
+import dev.sasrec.spark.index.ItemIndexerModel;
+import dev.sasrec.spark.recommend.SASRec;
+import dev.sasrec.spark.recommend.SASRecModel;
+import dev.sasrec.spark.recommend.TrainingSummary;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/**
+ * A pipeline and an estimator saved by an earlier release (test resource {@code legacy-layout-0.1.0}, see its
+ * README) load, score and train exactly as they did when they were written.
+ */
+class LegacyLayoutTest {
+
+    private static SparkSession spark;
+    private static Path fixture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        spark = SparkTestSession.get();
+        fixture = Path.of(LegacyLayoutTest.class.getResource("/legacy-layout-0.1.0/README.md").toURI()).getParent();
+    }
+
+    @Test
+    void aSavedPipelineLoadsAndRecommendsTheSameItemsWithTheSameScores() throws Exception {
+        PipelineModel pipeline = PipelineModel.load(fixture.resolve("pipeline").toString());
+        assertInstanceOf(ItemIndexerModel.class, pipeline.stages()[0]);
+        SASRecModel model = (SASRecModel) pipeline.stages()[1];
+        assertEquals(4, (Integer) model.getOrDefault(model.k()));
+        assertEquals(Files.readString(fixture.resolve("recommendations.tsv")), recommendations(model));
+        assertEquals(Files.readString(fixture.resolve("epochs.tsv")), epochs(model.summary().orElseThrow()));
+        assertEquals(5, model.summary().orElseThrow().validationUsers());
+    }
+
+    @Test
+    void aSavedEstimatorLoadsWithItsParamsAndTrainsTheSameModelAgain() throws Exception {
+        SASRec estimator = SASRec.load(fixture.resolve("estimator").toString());
+        assertEquals(8, estimator.engineConfig().hiddenUnits());
+        assertEquals("sampled", estimator.engineConfig().loss().key());
+        assertEquals(7, estimator.engineConfig().numNegatives());
+        assertEquals(11L, estimator.engineConfig().seed());
+        PipelineModel refit = new Pipeline().setStages(new PipelineStage[]{
+                new ItemIndexer().setInputCol("items").setOutputCol("itemIndex"), estimator}).fit(histories());
+        SASRecModel model = (SASRecModel) refit.stages()[1];
+        assertEquals(Files.readString(fixture.resolve("recommendations.tsv")), recommendations(model));
+        assertEquals(Files.readString(fixture.resolve("epochs.tsv")), epochs(model.summary().orElseThrow()));
+    }
+
+    /** The training data of the fixture (see its README). */
+    private static Dataset<Row> histories() {
+        UserSequences data = SyntheticSequences.generate(40, 30, 6, 12, 0.9, 3);
+        StructType schema = new StructType().add("user", DataTypes.StringType)
+                .add("items", new ArrayType(DataTypes.StringType, false));
+        List<Row> rows = new ArrayList<>();
+        for (int u = 0; u < data.numUsers(); u++) {
+            int[] s = data.sequences()[u];
+            String[] items = new String[s.length];
+            for (int i = 0; i < s.length; i++) {
+                items[i] = "i" + s[i];
+            }
+            rows.add(RowFactory.create("u" + u, items));
+        }
+        return spark.createDataFrame(rows, schema).coalesce(1);
+    }
+
+    /** One line per user: the user, then each recommended item and its score's float bits. */
+    private static String recommendations(SASRecModel model) {
+        StringBuilder sb = new StringBuilder();
+        for (Row r : model.recommendForAllUsers(4).orderBy("user").collectAsList()) {
+            sb.append(r.getString(0));
+            for (Row rec : r.<Row>getList(1)) {
+                sb.append('\t').append(rec.getString(0)).append(' ').append(Float.floatToIntBits(rec.getFloat(1)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** One line per epoch: its number, the loss and the validation NDCG@10 as double bits. */
+    private static String epochs(TrainingSummary summary) {
+        StringBuilder sb = new StringBuilder();
+        for (TrainingSummary.Epoch e : summary.epochs()) {
+            sb.append(e.epoch()).append('\t').append(Double.doubleToLongBits(e.loss())).append('\t')
+                    .append(Double.doubleToLongBits(e.validationNdcg10())).append('\n');
+        }
+        return sb.toString();
+    }
+}
