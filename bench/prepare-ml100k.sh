@@ -9,4 +9,4 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 args=("$@")
 [[ " ${args[*]:-} " == *" --data "* ]] || args+=(--data "$root/../shared/data/ml-100k/u.data")
-exec "$root/bin/spark-java" dev.sasrec.spark.tools.PrepareBenchmark "${args[@]}"
+exec "$root/bin/spark-java" dev.sasrec.bench.PrepareBenchmark "${args[@]}"

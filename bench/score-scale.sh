@@ -5,4 +5,4 @@
 # Options: --users 1000000  --items 100000  --max-history 50  --partitions 8  --master local[2]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-SASREC_JAVA_OPTS="${SASREC_JAVA_OPTS:--Xmx4g}" exec "$root/bin/spark-java" dev.sasrec.spark.tools.ScoreScaleBenchmark "$@"
+SASREC_JAVA_OPTS="${SASREC_JAVA_OPTS:--Xmx4g}" exec "$root/bin/spark-java" dev.sasrec.bench.ScoreScaleBenchmark "$@"

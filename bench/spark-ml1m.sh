@@ -9,4 +9,4 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 args=("$@")
 [[ " ${args[*]:-} " == *" --data "* ]] || args+=(--data "$root/../shared/data/ml-1m/ml-1m.txt")
-exec "$root/bin/spark-java" dev.sasrec.spark.tools.SparkMl1mBenchmark "${args[@]}"
+exec "$root/bin/spark-java" dev.sasrec.bench.SparkMl1mBenchmark "${args[@]}"

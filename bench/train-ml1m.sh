@@ -27,4 +27,4 @@ for a in "${args[@]}"; do [[ "$a" == "--data" ]] && has_data=1; done
 if [[ $has_data == 0 ]]; then
   args+=(--data "$root/../shared/data/ml-1m/ml-1m.txt")
 fi
-exec "$root/bin/engine-java" dev.sasrec.engine.tools.TrainBenchmark "${args[@]}"
+exec "$root/bin/engine-java" dev.sasrec.bench.TrainBenchmark "${args[@]}"

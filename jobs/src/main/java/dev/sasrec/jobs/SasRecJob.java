@@ -11,8 +11,6 @@ import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.recommend.TrainingSummary;
 import dev.sasrec.spark.sequence.LeaveOneOutSplitter;
 import dev.sasrec.spark.sessions.Sessionizer;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -187,7 +185,7 @@ public final class SasRecJob {
         String modelPath = cfg.getString("output.model");
         boolean warmStart = cfg.getBoolean("training.warm-start") && output.exists(modelPath);
         if (warmStart) {
-            estimator.setInitialModel(savedStagePath(modelPath));
+            estimator.setInitialModel(sasrecStage(PipelineModel.load(modelPath)));
             LOG.info("warm start from {}", modelPath);
         }
         stages.add(estimator);
@@ -202,7 +200,7 @@ public final class SasRecJob {
         Map<String, Object> provenance = provenance("train", log);
         provenance.put("filter", filtered.report().toString());
         provenance.put("skippedInvalidEvents", invalid);
-        provenance.put("training", summaryJson(summary));
+        provenance.put("training", summary.toMap());
         provenance.put("heldOutLastEvent", holdOut);
         provenance.put("warmStartFrom", warmStart ? modelPath : null);
         provenance.put("seconds", (System.nanoTime() - t0) / 1e9);
@@ -280,23 +278,6 @@ public final class SasRecJob {
         throw new IllegalStateException("the pipeline holds no SASRecModel stage");
     }
 
-    /** Where a saved pipeline keeps its SASRecModel stage (the estimator's initialModel for a warm start). */
-    private String savedStagePath(String pipelinePath) {
-        String uid = sasrecStage(PipelineModel.load(pipelinePath)).uid();
-        try {
-            Path stagesDir = new Path(pipelinePath, "stages");
-            FileSystem fs = stagesDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            for (FileStatus s : fs.listStatus(stagesDir)) {
-                if (s.getPath().getName().endsWith("_" + uid)) {
-                    return s.getPath().toString();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException(pipelinePath + " has no saved stage for " + uid);
-    }
-
     private void deleteCheckpoints() {
         try {
             Path p = new Path(cfg.getString("output.checkpoints"));
@@ -313,32 +294,6 @@ public final class SasRecJob {
         m.put("sparkVersion", spark.version());
         m.put("input", log.describe());
         m.put("configuration", jobConfig.config().root().unwrapped());
-        return m;
-    }
-
-    private static Map<String, Object> summaryJson(TrainingSummary s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("trainedSequences", s.trainedSequences());
-        m.put("items", s.numItems());
-        m.put("workers", s.numWorkers());
-        m.put("droppedRows", s.droppedRows());
-        m.put("resumedAfterEpoch", s.resumedAfterEpoch());
-        m.put("validationUsers", s.validationUsers());
-        m.put("positionsPerPass", s.positionsPerPass());
-        List<Map<String, Object>> epochs = new ArrayList<>();
-        for (TrainingSummary.Epoch e : s.epochs()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("loss", e.loss());
-            row.put("sequencesPerSecond", e.sequencesPerSecond());
-            row.put("seconds", e.seconds());
-            if (e.validated()) {
-                row.put("validationNdcg10", e.validationNdcg10());
-                row.put("validationHr10", e.validationHr10());
-            }
-            epochs.add(row);
-        }
-        m.put("epochs", epochs);
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.sasrec.jobs;
 
+import dev.sasrec.engine.train.TrainingBackends;
 import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.recommend.TrainingSummary;
 import org.apache.spark.sql.Dataset;
@@ -62,7 +63,8 @@ public final class TrainingPlots {
 
     /**
      * Average attention weights {@code [block][query][key]} among the last positions of histories at least that
-     * long, taken from the first {@link #ATTENTION_HISTORIES} such rows of {@code sequences}.
+     * long, taken from the first {@link #ATTENTION_HISTORIES} such rows of {@code sequences}, as the default
+     * training backend computes them.
      */
     public static float[][][] averageAttention(SASRecModel model, Dataset<Row> sequences, String itemsCol) {
         int positions = Math.min(ATTENTION_POSITIONS, model.network().config().maxLen());
@@ -71,7 +73,8 @@ public final class TrainingPlots {
                 .collectAsList()) {
             histories.add(r.<Integer>getList(0).stream().mapToInt(Integer::intValue).filter(i -> i > 0).toArray());
         }
-        return model.network().newScorer().averageAttention(histories.toArray(new int[0][]), positions);
+        return TrainingBackends.named(TrainingBackends.DEFAULT)
+                .averageAttention(model.network(), histories.toArray(new int[0][]), positions);
     }
 
     static XYChart learningCurve(TrainingSummary summary) {

@@ -209,8 +209,8 @@ class BadInputTest {
         StructType log = new StructType().add("user", DataTypes.StringType).add("item", DataTypes.DoubleType)
                 .add("timestamp", DataTypes.StringType).add("items", DataTypes.StringType);
         Dataset<Row> frame = spark.createDataFrame(List.<Row>of(RowFactory.create("u", 1.0, "noon", "1 2")), log);
-        SASRecModel model = SASRecModel.fromNetwork(dev.sasrec.engine.SasRecNetwork.initialise(
-                dev.sasrec.engine.SasRecConfig.builder().hiddenUnits(8).maxLen(4).build(), 10), null);
+        SASRecModel model = SASRecModel.fromNetwork(dev.sasrec.engine.model.SasRecNetwork.initialise(
+                dev.sasrec.engine.model.SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 4).build(), 10), null);
         String intArray = "column items: type string, expected array<int>";
         List<Map.Entry<String, Runnable>> wrongType = List.of(
                 Map.entry("column timestamp: type string, expected", () -> new Sessionizer().transform(frame)),
@@ -240,8 +240,8 @@ class BadInputTest {
 
     @Test
     void aUserWhoHasSeenAlmostEveryItemGetsFewerThanKRecommendations() {
-        SASRecModel model = SASRecModel.fromNetwork(dev.sasrec.engine.SasRecNetwork.initialise(
-                dev.sasrec.engine.SasRecConfig.builder().hiddenUnits(8).maxLen(20).build(), 12), null).setK(5);
+        SASRecModel model = SASRecModel.fromNetwork(dev.sasrec.engine.model.SasRecNetwork.initialise(
+                dev.sasrec.engine.model.SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 20).build(), 12), null).setK(5);
         Dataset<Row> users = SequenceFrames.of(spark, new int[][]{
                 {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},              // items 11 and 12 left
                 {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},      // every item seen

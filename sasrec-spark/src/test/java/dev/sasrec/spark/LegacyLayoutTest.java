@@ -48,7 +48,7 @@ class LegacyLayoutTest {
         PipelineModel pipeline = PipelineModel.load(fixture.resolve("pipeline").toString());
         assertInstanceOf(ItemIndexerModel.class, pipeline.stages()[0]);
         SASRecModel model = (SASRecModel) pipeline.stages()[1];
-        assertEquals(4, (Integer) model.getOrDefault(model.k()));
+        assertEquals(4, model.getK());
         assertEquals(Files.readString(fixture.resolve("recommendations.tsv")), recommendations(model));
         assertEquals(Files.readString(fixture.resolve("epochs.tsv")), epochs(model.summary().orElseThrow()));
         assertEquals(5, model.summary().orElseThrow().validationUsers());

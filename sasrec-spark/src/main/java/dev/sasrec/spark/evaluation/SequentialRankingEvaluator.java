@@ -8,10 +8,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -134,22 +132,10 @@ public final class SequentialRankingEvaluator extends Evaluator implements Defau
     }
 
     @Override
-    public SequentialRankingEvaluator copy(ParamMap extra) {
-        return defaultCopy(extra);
-    }
+    public SequentialRankingEvaluator copy(ParamMap extra) { return defaultCopy(extra); }
 
-    @Override
-    public MLWriter write() {
-        return new DefaultParamsWriter(this);
-    }
-
-    /** Reader for saved evaluators. */
-    public static MLReader<SequentialRankingEvaluator> read() {
-        return new DefaultParamsReader<>();
-    }
-
-    /** Loads an evaluator saved with {@link #write()}. */
-    public static SequentialRankingEvaluator load(String path) {
-        return read().load(path);
-    }
+    /** Reader of saved evaluators ({@code Pipeline} loading calls it). */
+    public static MLReader<SequentialRankingEvaluator> read() { return new DefaultParamsReader<>(); }
+    /** Loads an evaluator saved with {@code write()}. */
+    public static SequentialRankingEvaluator load(String path) { return read().load(path); }
 }

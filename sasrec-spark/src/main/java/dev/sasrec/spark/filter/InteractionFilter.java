@@ -8,10 +8,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -154,22 +152,10 @@ public final class InteractionFilter extends Transformer implements DefaultParam
     }
 
     @Override
-    public InteractionFilter copy(ParamMap extra) {
-        return defaultCopy(extra);
-    }
+    public InteractionFilter copy(ParamMap extra) { return defaultCopy(extra); }
 
-    @Override
-    public MLWriter write() {
-        return new DefaultParamsWriter(this);
-    }
-
-    /** Reader for saved filters. */
-    public static MLReader<InteractionFilter> read() {
-        return new DefaultParamsReader<>();
-    }
-
-    /** Loads a filter saved with {@link #write()}. */
-    public static InteractionFilter load(String path) {
-        return read().load(path);
-    }
+    /** Reader of saved filters ({@code Pipeline} loading calls it). */
+    public static MLReader<InteractionFilter> read() { return new DefaultParamsReader<>(); }
+    /** Loads a filter saved with {@code write()}. */
+    public static InteractionFilter load(String path) { return read().load(path); }
 }

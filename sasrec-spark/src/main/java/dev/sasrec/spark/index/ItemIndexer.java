@@ -1,14 +1,12 @@
 package dev.sasrec.spark.index;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,14 +24,11 @@ import static org.apache.spark.sql.functions.explode;
  * 1..N, the most frequent item first (ties by id), 0 reserved for padding. The fitted {@link ItemIndexerModel}
  * maps ids in both directions. Like Spark's {@code StringIndexer}, but 1-based and aware of sequences.
  */
-public final class ItemIndexer extends Estimator<ItemIndexerModel> implements ItemIndexerParams, DefaultParamsWritable {
+public final class ItemIndexer extends Estimator<ItemIndexerModel> implements ItemIndexerParams<ItemIndexer>, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final Param<String> inputCol;
-    private final Param<String> outputCol;
-    private final Param<String> handleInvalid;
 
     /** An indexer with a random uid. */
     public ItemIndexer() {
@@ -43,12 +38,7 @@ public final class ItemIndexer extends Estimator<ItemIndexerModel> implements It
     /** An indexer with the given uid. */
     public ItemIndexer(String uid) {
         this.uid = uid;
-        inputCol = ItemIndexerParams.inputColParam(this);
-        outputCol = ItemIndexerParams.outputColParam(this);
-        handleInvalid = ItemIndexerParams.handleInvalidParam(this);
-        setDefault(inputCol, "item");
-        setDefault(outputCol, "itemIndex");
-        setDefault(handleInvalid, "error");
+        DefaultedParams.initialise(this);
     }
 
     @Override
@@ -57,26 +47,12 @@ public final class ItemIndexer extends Estimator<ItemIndexerModel> implements It
     }
 
     @Override
-    public Param<String> inputCol() { return inputCol; }
-    @Override
-    public Param<String> outputCol() { return outputCol; }
-    @Override
-    public Param<String> handleInvalid() { return handleInvalid; }
-
-    /** @param v input column */
-    public ItemIndexer setInputCol(String v) { set(inputCol, v); return this; }
-    /** @param v output column */
-    public ItemIndexer setOutputCol(String v) { set(outputCol, v); return this; }
-    /** @param v error, skip or keep */
-    public ItemIndexer setHandleInvalid(String v) { set(handleInvalid, v); return this; }
-
-    @Override
     public ItemIndexerModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        DataType type = dataset.schema().apply($(inputCol)).dataType();
+        DataType type = dataset.schema().apply(getInputCol()).dataType();
         boolean array = type instanceof ArrayType;
         DataType idType = array ? ((ArrayType) type).elementType() : type;
-        Column ids = array ? explode(col($(inputCol))) : col($(inputCol));
+        Column ids = array ? explode(col(getInputCol())) : col(getInputCol());
         Dataset<Row> counts = dataset.select(ids.as("id")).filter(col("id").isNotNull())
                 .groupBy("id").count()
                 .orderBy(col("count").desc(), col("id").asc());
@@ -85,32 +61,20 @@ public final class ItemIndexer extends Estimator<ItemIndexerModel> implements It
         for (int i = 0; i < labels.length; i++) {
             labels[i] = rows.get(i).get(0).toString();
         }
-        ItemIndexerModel model = new ItemIndexerModel(uid, labels, ItemIds.of(idType, $(inputCol)));
+        ItemIndexerModel model = new ItemIndexerModel(uid, labels, ItemIds.of(idType, getInputCol()));
         return copyValues(model.setParent(this), extractParamMap());
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        return ItemIds.outputSchema(schema, $(inputCol), $(outputCol));
+        return ItemIds.outputSchema(schema, getInputCol(), getOutputCol());
     }
 
     @Override
-    public ItemIndexer copy(ParamMap extra) {
-        return defaultCopy(extra);
-    }
+    public ItemIndexer copy(ParamMap extra) { return defaultCopy(extra); }
 
-    @Override
-    public MLWriter write() {
-        return new DefaultParamsWriter(this);
-    }
-
-    /** Reader for saved indexers. */
-    public static MLReader<ItemIndexer> read() {
-        return new DefaultParamsReader<>();
-    }
-
-    /** Loads an indexer saved with {@link #write()}. */
-    public static ItemIndexer load(String path) {
-        return read().load(path);
-    }
+    /** Reader of saved indexers ({@code Pipeline} loading calls it). */
+    public static MLReader<ItemIndexer> read() { return new DefaultParamsReader<>(); }
+    /** Loads an indexer saved with {@code write()}. */
+    public static ItemIndexer load(String path) { return read().load(path); }
 }

@@ -1,9 +1,9 @@
 package dev.sasrec.spark.index;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -22,7 +22,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.HashMap;
-import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.filter;
@@ -32,28 +31,20 @@ import static org.apache.spark.sql.functions.udf;
  * A fitted item vocabulary: raw ids to 1..N (most frequent first) and back. {@link #transform} indexes a plain or
  * an array column; unknown ids follow {@code handleInvalid}.
  */
-public final class ItemIndexerModel extends Model<ItemIndexerModel> implements ItemIndexerParams, MLWritable {
+public final class ItemIndexerModel extends Model<ItemIndexerModel> implements ItemIndexerParams<ItemIndexerModel>, MLWritable {
 
     private static final long serialVersionUID = 1L;
 
     private final String uid;
     private final String[] labels;
     private final ItemIds ids;
-    private final Param<String> inputCol;
-    private final Param<String> outputCol;
-    private final Param<String> handleInvalid;
     private transient Broadcast<HashMap<String, Integer>> broadcastIndex;
 
     ItemIndexerModel(String uid, String[] labels, ItemIds ids) {
         this.uid = uid;
         this.labels = labels.clone();
         this.ids = ids;
-        inputCol = ItemIndexerParams.inputColParam(this);
-        outputCol = ItemIndexerParams.outputColParam(this);
-        handleInvalid = ItemIndexerParams.handleInvalidParam(this);
-        setDefault(inputCol, "item");
-        setDefault(outputCol, "itemIndex");
-        setDefault(handleInvalid, "error");
+        DefaultedParams.initialise(this);
     }
 
     /** A model from an explicit vocabulary: {@code labels[i]} gets index i + 1; ids are strings. */
@@ -65,20 +56,6 @@ public final class ItemIndexerModel extends Model<ItemIndexerModel> implements I
     public String uid() {
         return uid;
     }
-
-    @Override
-    public Param<String> inputCol() { return inputCol; }
-    @Override
-    public Param<String> outputCol() { return outputCol; }
-    @Override
-    public Param<String> handleInvalid() { return handleInvalid; }
-
-    /** @param v input column */
-    public ItemIndexerModel setInputCol(String v) { set(inputCol, v); return this; }
-    /** @param v output column */
-    public ItemIndexerModel setOutputCol(String v) { set(outputCol, v); return this; }
-    /** @param v error, skip or keep */
-    public ItemIndexerModel setHandleInvalid(String v) { set(handleInvalid, v); return this; }
 
     /** Number of items N; indices are 1..N. */
     public int numItems() {
@@ -110,16 +87,16 @@ public final class ItemIndexerModel extends Model<ItemIndexerModel> implements I
 
     @Override
     public StructType transformSchema(StructType schema) {
-        return ItemIds.outputSchema(schema, $(inputCol), $(outputCol));
+        return ItemIds.outputSchema(schema, getInputCol(), getOutputCol());
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        boolean array = dataset.schema().apply($(inputCol)).dataType() instanceof ArrayType;
+        boolean array = dataset.schema().apply(getInputCol()).dataType() instanceof ArrayType;
         Broadcast<HashMap<String, Integer>> index = index(dataset.sparkSession());
-        String column = $(inputCol);
-        boolean fail = $(handleInvalid).equals("error");
+        String column = getInputCol();
+        boolean fail = getHandleInvalid().equals("error");
         int size = labels.length;
         UserDefinedFunction lookup = udf((UDF1<Object, Integer>) raw -> {
             Integer i = raw == null ? null : index.value().get(ItemIds.key(raw));
@@ -137,14 +114,14 @@ public final class ItemIndexerModel extends Model<ItemIndexerModel> implements I
         Dataset<Row> out;
         if (array) {
             Column mapped = org.apache.spark.sql.functions.transform(in, x -> lookup.apply(x));
-            if ($(handleInvalid).equals("skip")) {
+            if (getHandleInvalid().equals("skip")) {
                 mapped = filter(mapped, x -> x.gt(0));
             }
-            out = dataset.withColumn($(outputCol), mapped, vocabulary().toMetadata());
+            out = dataset.withColumn(getOutputCol(), mapped, vocabulary().toMetadata());
         } else {
-            out = dataset.withColumn($(outputCol), lookup.apply(in), vocabulary().toMetadata());
-            if ($(handleInvalid).equals("skip")) {
-                out = out.filter(col($(outputCol)).gt(0));
+            out = dataset.withColumn(getOutputCol(), lookup.apply(in), vocabulary().toMetadata());
+            if (getHandleInvalid().equals("skip")) {
+                out = out.filter(col(getOutputCol()).gt(0));
             }
         }
         return out;

@@ -6,7 +6,7 @@ import java.io.Serializable;
 
 /**
  * What identifies a training set for resuming from a checkpoint: the number of training histories and the sum of
- * their content keys ({@link SASRec#contentKey}). The sum does not depend on partitioning or row order, and a
+ * their content keys ({@link DistributedTrainer#contentKey}). The sum does not depend on partitioning or row order, and a
  * changed, added or removed history changes it (up to 64-bit collisions).
  *
  * @param sequences   training histories
@@ -18,7 +18,7 @@ record DataFingerprint(long sequences, long contentHash) implements Serializable
     static DataFingerprint of(JavaRDD<int[]> histories) {
         long[] sums = histories.aggregate(new long[2], (acc, h) -> {
             acc[0]++;
-            acc[1] += SASRec.contentKey(h);
+            acc[1] += DistributedTrainer.contentKey(h);
             return acc;
         }, (a, b) -> {
             a[0] += b[0];

@@ -1,109 +1,165 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.Loss;
-import dev.sasrec.engine.SasRecConfig;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.train.TrainingBackends;
+import dev.sasrec.spark.params.DefaultedParams;
+import dev.sasrec.spark.params.HyperParams;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 
-import java.io.Serializable;
-
 /**
- * Every hyper-parameter of the SASRec model and its optimiser as a Spark param (see {@link SasRecConfig} for
- * their meaning); defaults are the engine's, the paper's MovieLens-1M settings.
+ * The engine's hyper-parameters as params of {@link SASRec}, each with a getter and a setter; their meaning, valid
+ * range and default come from the engine's definitions on {@link SasRecConfig}. Then the training loop's own
+ * settings: epochs, validation users and the training backend.
+ *
+ * @param <S> the stage type setters return
  */
-final class EngineParams implements Serializable {
+public interface EngineParams<S extends EngineParams<S>> extends Params {
 
-    private static final long serialVersionUID = 1L;
-    private static final SasRecConfig DEFAULTS = SasRecConfig.builder().build();
+    /** @return embedding and hidden width d param */
+    default IntParam hiddenUnits() { return HyperParams.integer(this, "hiddenUnits"); }
+    /** @return embedding and hidden width d */
+    default int getHiddenUnits() { return (Integer) getOrDefault(hiddenUnits()); }
+    /** @param v embedding and hidden width d */
+    default S setHiddenUnits(int v) { return DefaultedParams.set(this, hiddenUnits(), v); }
+    /** @return most recent items the model reads, n param */
+    default IntParam maxLen() { return HyperParams.integer(this, "maxLen"); }
+    /** @return most recent items the model reads, n */
+    default int getMaxLen() { return (Integer) getOrDefault(maxLen()); }
+    /** @param v most recent items the model reads, n */
+    default S setMaxLen(int v) { return DefaultedParams.set(this, maxLen(), v); }
+    /** @return self-attention blocks param */
+    default IntParam numBlocks() { return HyperParams.integer(this, "numBlocks"); }
+    /** @return self-attention blocks */
+    default int getNumBlocks() { return (Integer) getOrDefault(numBlocks()); }
+    /** @param v self-attention blocks */
+    default S setNumBlocks(int v) { return DefaultedParams.set(this, numBlocks(), v); }
+    /** @return attention heads param */
+    default IntParam numHeads() { return HyperParams.integer(this, "numHeads"); }
+    /** @return attention heads */
+    default int getNumHeads() { return (Integer) getOrDefault(numHeads()); }
+    /** @param v attention heads */
+    default S setNumHeads(int v) { return DefaultedParams.set(this, numHeads(), v); }
+    /** @return dropout rate param */
+    default DoubleParam dropout() { return HyperParams.real(this, "dropout"); }
+    /** @return dropout rate */
+    default double getDropout() { return (Double) getOrDefault(dropout()); }
+    /** @param v dropout rate */
+    default S setDropout(double v) { return DefaultedParams.set(this, dropout(), v); }
+    /** @return L2 penalty on the embeddings param */
+    default DoubleParam l2Emb() { return HyperParams.real(this, "l2Emb"); }
+    /** @return L2 penalty on the embeddings */
+    default double getL2Emb() { return (Double) getOrDefault(l2Emb()); }
+    /** @param v L2 penalty on the embeddings */
+    default S setL2Emb(double v) { return DefaultedParams.set(this, l2Emb(), v); }
+    /** @return Adam learning rate param */
+    default DoubleParam learningRate() { return HyperParams.real(this, "learningRate"); }
+    /** @return Adam learning rate */
+    default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
+    /** @param v Adam learning rate */
+    default S setLearningRate(double v) { return DefaultedParams.set(this, learningRate(), v); }
+    /** @return Adam beta1 param */
+    default DoubleParam beta1() { return HyperParams.real(this, "beta1"); }
+    /** @return Adam beta1 */
+    default double getBeta1() { return (Double) getOrDefault(beta1()); }
+    /** @param v Adam beta1 */
+    default S setBeta1(double v) { return DefaultedParams.set(this, beta1(), v); }
+    /** @return Adam beta2 param */
+    default DoubleParam beta2() { return HyperParams.real(this, "beta2"); }
+    /** @return Adam beta2 */
+    default double getBeta2() { return (Double) getOrDefault(beta2()); }
+    /** @param v Adam beta2 */
+    default S setBeta2(double v) { return DefaultedParams.set(this, beta2(), v); }
+    /** @return Adam epsilon param */
+    default DoubleParam epsilon() { return HyperParams.real(this, "epsilon"); }
+    /** @return Adam epsilon */
+    default double getEpsilon() { return (Double) getOrDefault(epsilon()); }
+    /** @param v Adam epsilon */
+    default S setEpsilon(double v) { return DefaultedParams.set(this, epsilon(), v); }
+    /** @return users per training step, over all workers param */
+    default IntParam batchSize() { return HyperParams.integer(this, "batchSize"); }
+    /** @return users per training step, over all workers */
+    default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
+    /** @param v users per training step, over all workers */
+    default S setBatchSize(int v) { return DefaultedParams.set(this, batchSize(), v); }
+    /** @return training loss: bce, ce or sampled param */
+    default Param<String> loss() { return HyperParams.choice(this, "loss"); }
+    /** @return training loss: bce, ce or sampled */
+    default String getLoss() { return getOrDefault(loss()); }
+    /** @param v training loss: bce, ce or sampled */
+    default S setLoss(String v) { return DefaultedParams.set(this, loss(), v); }
+    /** @return negatives of the sampled loss param */
+    default IntParam numNegatives() { return HyperParams.integer(this, "numNegatives"); }
+    /** @return negatives of the sampled loss */
+    default int getNumNegatives() { return (Integer) getOrDefault(numNegatives()); }
+    /** @param v negatives of the sampled loss */
+    default S setNumNegatives(int v) { return DefaultedParams.set(this, numNegatives(), v); }
+    /** @return pre-LN attention param */
+    default BooleanParam preLayerNorm() { return HyperParams.flag(this, "preLayerNorm"); }
+    /** @return pre-LN attention */
+    default boolean getPreLayerNorm() { return (Boolean) getOrDefault(preLayerNorm()); }
+    /** @param v pre-LN attention */
+    default S setPreLayerNorm(boolean v) { return DefaultedParams.set(this, preLayerNorm(), v); }
+    /** @return layer-norm epsilon param */
+    default DoubleParam layerNormEps() { return HyperParams.real(this, "layerNormEps"); }
+    /** @return layer-norm epsilon */
+    default double getLayerNormEps() { return (Double) getOrDefault(layerNormEps()); }
+    /** @param v layer-norm epsilon */
+    default S setLayerNormEps(double v) { return DefaultedParams.set(this, layerNormEps(), v); }
+    /** @return random seed param */
+    default LongParam seed() { return HyperParams.longInteger(this, "seed"); }
+    /** @return random seed */
+    default long getSeed() { return (Long) getOrDefault(seed()); }
+    /** @param v random seed */
+    default S setSeed(long v) { return DefaultedParams.set(this, seed(), v); }
+    /** @return length-bucketed batches param */
+    default BooleanParam bucketByLength() { return HyperParams.flag(this, "bucketByLength"); }
+    /** @return length-bucketed batches */
+    default boolean getBucketByLength() { return (Boolean) getOrDefault(bucketByLength()); }
+    /** @param v length-bucketed batches */
+    default S setBucketByLength(boolean v) { return DefaultedParams.set(this, bucketByLength(), v); }
+    /** @return cap on each step's gradient L2 norm, 0 for none param */
+    default DoubleParam gradientClipNorm() { return HyperParams.real(this, "gradientClipNorm"); }
+    /** @return cap on each step's gradient L2 norm, 0 for none */
+    default double getGradientClipNorm() { return (Double) getOrDefault(gradientClipNorm()); }
+    /** @param v cap on each step's gradient L2 norm, 0 for none */
+    default S setGradientClipNorm(double v) { return DefaultedParams.set(this, gradientClipNorm(), v); }
 
-    final IntParam hiddenUnits;
-    final IntParam maxLen;
-    final IntParam numBlocks;
-    final IntParam numHeads;
-    final DoubleParam dropout;
-    final DoubleParam l2Emb;
-    final DoubleParam learningRate;
-    final DoubleParam beta1;
-    final DoubleParam beta2;
-    final DoubleParam epsilon;
-    final IntParam batchSize;
-    final Param<String> loss;
-    final IntParam numNegatives;
-    final BooleanParam preLayerNorm;
-    final DoubleParam layerNormEps;
-    final LongParam seed;
-    final BooleanParam bucketByLength;
-    final DoubleParam gradientClipNorm;
-    final IntParam maxEpochs;
-    final IntParam validationUsers;
+    /** @return training epochs param */
+    default IntParam maxEpochs() { return DefaultedParams.atLeast(this, "maxEpochs", "training epochs", 50, 1); }
+    /** @return training epochs */
+    default int getMaxEpochs() { return (Integer) getOrDefault(maxEpochs()); }
+    /** @param v training epochs */
+    default S setMaxEpochs(int v) { return DefaultedParams.set(this, maxEpochs(), v); }
 
-    EngineParams(Params o) {
-        hiddenUnits = new IntParam(o, "hiddenUnits", "embedding and hidden width d (>= 1, divisible by numHeads); default 50", ParamValidators.gtEq(1));
-        maxLen = new IntParam(o, "maxLen", "most recent items the model reads, n (>= 1); default 200", ParamValidators.gtEq(1));
-        numBlocks = new IntParam(o, "numBlocks", "self-attention blocks (>= 1); default 2", ParamValidators.gtEq(1));
-        numHeads = new IntParam(o, "numHeads", "attention heads (>= 1); default 1", ParamValidators.gtEq(1));
-        dropout = new DoubleParam(o, "dropout", "dropout rate in [0, 1); default 0.2", ParamValidators.inRange(0, 1, true, false));
-        l2Emb = new DoubleParam(o, "l2Emb", "L2 penalty on the embeddings (>= 0); default 0", ParamValidators.gtEq(0));
-        learningRate = new DoubleParam(o, "learningRate", "Adam learning rate (> 0); default 0.001", ParamValidators.gt(0));
-        beta1 = new DoubleParam(o, "beta1", "Adam beta1 in [0, 1); default 0.9", ParamValidators.inRange(0, 1, true, false));
-        beta2 = new DoubleParam(o, "beta2", "Adam beta2 in [0, 1); default 0.98", ParamValidators.inRange(0, 1, true, false));
-        epsilon = new DoubleParam(o, "epsilon", "Adam epsilon (> 0); default 1e-8", ParamValidators.gt(0));
-        batchSize = new IntParam(o, "batchSize", "users per training step (>= 1), over all workers: each of the numWorkers workers takes ceil(batchSize / numWorkers) of them per local step; default 128", ParamValidators.gtEq(1));
-        loss = new Param<>(o, "loss", "training loss: bce (the paper's), ce (full softmax) or sampled; default bce",
-                ParamValidators.inArray(new String[]{"bce", "ce", "sampled"}));
-        numNegatives = new IntParam(o, "numNegatives", "negatives per batch for the sampled loss (>= 1); default 100", ParamValidators.gtEq(1));
-        preLayerNorm = new BooleanParam(o, "preLayerNorm", "also normalise keys and values; default false");
-        layerNormEps = new DoubleParam(o, "layerNormEps", "layer-norm epsilon (> 0); default 1e-8", ParamValidators.gt(0));
-        seed = new LongParam(o, "seed", "seed of initialisation, partitioning, sampling and dropout; default 42");
-        bucketByLength = new BooleanParam(o, "bucketByLength", "batch users of similar history length together; default true");
-        gradientClipNorm = new DoubleParam(o, "gradientClipNorm",
-                "rescale each step's gradient to this L2 norm when larger; 0 turns clipping off (>= 0); default 0",
-                ParamValidators.gtEq(0));
-        maxEpochs = new IntParam(o, "maxEpochs", "training epochs (>= 1); default 50", ParamValidators.gtEq(1));
-        validationUsers = new IntParam(o, "validationUsers",
-                "users (drawn with the seed among histories of at least 3 items) whose last item is held out of training "
-                        + "and ranked against the whole catalogue after every epoch, giving the validation NDCG@10 and HR@10 "
-                        + "of the training summary; 0 turns validation off (>= 0); default 0", ParamValidators.gtEq(0));
-        o.setDefault(hiddenUnits, DEFAULTS.hiddenUnits());
-        o.setDefault(maxLen, DEFAULTS.maxLen());
-        o.setDefault(numBlocks, DEFAULTS.numBlocks());
-        o.setDefault(numHeads, DEFAULTS.numHeads());
-        o.setDefault(dropout, DEFAULTS.dropout());
-        o.setDefault(l2Emb, DEFAULTS.l2Emb());
-        o.setDefault(learningRate, DEFAULTS.learningRate());
-        o.setDefault(beta1, DEFAULTS.beta1());
-        o.setDefault(beta2, DEFAULTS.beta2());
-        o.setDefault(epsilon, DEFAULTS.epsilon());
-        o.setDefault(batchSize, DEFAULTS.batchSize());
-        o.setDefault(loss, DEFAULTS.loss().key());
-        o.setDefault(numNegatives, DEFAULTS.numNegatives());
-        o.setDefault(preLayerNorm, DEFAULTS.preLayerNorm());
-        o.setDefault(layerNormEps, DEFAULTS.layerNormEps());
-        o.setDefault(seed, DEFAULTS.seed());
-        o.setDefault(bucketByLength, DEFAULTS.bucketByLength());
-        o.setDefault(gradientClipNorm, DEFAULTS.gradientClipNorm());
-        o.setDefault(maxEpochs, 50);
-        o.setDefault(validationUsers, 0);
+    /** @return held-out validation users param */
+    default IntParam validationUsers() {
+        return DefaultedParams.atLeast(this, "validationUsers", "users (drawn with the seed among histories of at least "
+                + "3 items) whose last item is held out of training and ranked against the whole catalogue after every "
+                + "epoch, giving the validation NDCG@10 and HR@10 of the training summary; 0 turns validation off", 0, 0);
     }
+    /** @return held-out validation users, 0 for none */
+    default int getValidationUsers() { return (Integer) getOrDefault(validationUsers()); }
+    /** @param v users held out for per-epoch validation, 0 for none */
+    default S setValidationUsers(int v) { return DefaultedParams.set(this, validationUsers(), v); }
 
-    /** The engine configuration of {@code o}'s current values (validated by the engine). */
-    SasRecConfig toConfig(Params o) {
-        return SasRecConfig.builder()
-                .hiddenUnits((Integer) o.getOrDefault(hiddenUnits)).maxLen((Integer) o.getOrDefault(maxLen))
-                .numBlocks((Integer) o.getOrDefault(numBlocks)).numHeads((Integer) o.getOrDefault(numHeads))
-                .dropout((Double) o.getOrDefault(dropout)).l2Emb((Double) o.getOrDefault(l2Emb))
-                .learningRate((Double) o.getOrDefault(learningRate)).beta1((Double) o.getOrDefault(beta1))
-                .beta2((Double) o.getOrDefault(beta2)).epsilon((Double) o.getOrDefault(epsilon))
-                .batchSize((Integer) o.getOrDefault(batchSize)).loss(Loss.parse(o.getOrDefault(loss)))
-                .numNegatives((Integer) o.getOrDefault(numNegatives)).preLayerNorm((Boolean) o.getOrDefault(preLayerNorm))
-                .layerNormEps((Double) o.getOrDefault(layerNormEps)).seed((Long) o.getOrDefault(seed))
-                .bucketByLength((Boolean) o.getOrDefault(bucketByLength))
-                .gradientClipNorm((Double) o.getOrDefault(gradientClipNorm))
-                .build();
+    /** @return training backend param */
+    default Param<String> trainingBackend() {
+        return DefaultedParams.choice(this, "trainingBackend", "what computes the forward and backward passes of "
+                + "training: one of the engine's backends on the class path", TrainingBackends.DEFAULT,
+                TrainingBackends.names().toArray(new String[0]));
+    }
+    /** @return the training backend's name */
+    default String getTrainingBackend() { return getOrDefault(trainingBackend()); }
+    /** @param v training backend, by name */
+    default S setTrainingBackend(String v) { return DefaultedParams.set(this, trainingBackend(), v); }
+
+    /** The engine configuration the current params describe (validated by the engine). */
+    default SasRecConfig engineConfig() {
+        return HyperParams.toConfig(this);
     }
 }

@@ -1,8 +1,8 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.Ranks;
-import dev.sasrec.engine.SasRecNetwork;
-import dev.sasrec.engine.Scorer;
+import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
+import dev.sasrec.engine.eval.RankingMetrics;
+import dev.sasrec.engine.model.SasRecNetwork;
 import org.apache.spark.api.java.JavaPairRDD;
 import scala.Tuple2;
 
@@ -22,7 +22,6 @@ final class HeldOutValidation implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final int K = 10;
-    private static final int SCORING_BATCH = 256;
 
     private final Set<Long> keys;
     private final int[][] histories;
@@ -69,18 +68,8 @@ final class HeldOutValidation implements Serializable {
         if (targets.length == 0) {
             return measured;
         }
-        Scorer scorer = network.newScorer();
-        double ndcg = 0;
-        int hits = 0;
-        for (int from = 0; from < targets.length; from += SCORING_BATCH) {
-            int to = Math.min(targets.length, from + SCORING_BATCH);
-            int[] ranks = Ranks.full(scorer, Arrays.copyOfRange(histories, from, to), Arrays.copyOfRange(targets, from, to));
-            for (int rank : ranks) {
-                ndcg += Ranks.ndcg(rank, K);
-                hits += rank < K ? 1 : 0;
-            }
-        }
-        return measured.withValidation(ndcg / targets.length, (double) hits / targets.length);
+        RankingMetrics m = LeaveOneOutEvaluator.measure(network.newScorer(), histories, targets, null, K, "validation");
+        return measured.withValidation(m.ndcg(), m.hitRate());
     }
 
     /** Orders keys by a seeded 64-bit mix, so that the sample is spread over the data and fixed by the seed. */

@@ -1,7 +1,7 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.Loss;
-import dev.sasrec.engine.SasRecConfig;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.train.TrainingBackend;
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.util.JavaUtils;
 
@@ -17,9 +17,7 @@ import java.util.OptionalLong;
  * <p>ND4J's own limit ({@code Nd4j.getEnvironment().setMaxPrimaryMemory}) is not enforced by the CPU backend of
  * 1.0.0-M2.1 (measured: a 50 MB limit let a 1 GB step run), so sizing the passes is what keeps the bound.
  *
- * <p>The per-position cost was measured as resident memory over passes of 1,600 to 25,600 positions on the CPU
- * backend: about {@code numBlocks * (960 * d + 75 * n * numHeads) + 4,000} bytes, plus 12 bytes per catalogue item
- * for the full softmax (its logits and their gradient); see docs/RELIABILITY.md.
+ * <p>The per-position cost is the training backend's ({@link TrainingBackend#bytesPerPosition}).
  */
 final class NativeMemoryBudget {
 
@@ -63,16 +61,13 @@ final class NativeMemoryBudget {
         return RESERVED_BYTES + (long) ((1 - SAFETY) * Math.max(0, bytes - RESERVED_BYTES));
     }
 
-    /** Estimated native bytes one padded position of a training pass needs. */
-    static long bytesPerPosition(SasRecConfig c, int numItems) {
-        long perPosition = (long) c.numBlocks() * (960L * c.hiddenUnits() + 75L * c.maxLen() * c.numHeads()) + 4_000L;
-        return c.loss() == Loss.CE ? perPosition + 12L * numItems : perPosition;
-    }
-
-    /** The positions per pass that fit {@code nativeBytes}, at least one history's worth ({@code maxLen}). */
-    static int positionsPerPass(SasRecConfig c, int numItems, long nativeBytes) {
+    /**
+     * The positions per pass of {@code backend} that fit {@code nativeBytes}, at least one history's worth
+     * ({@code maxLen}).
+     */
+    static int positionsPerPass(SasRecConfig c, int numItems, long nativeBytes, TrainingBackend backend) {
         long usable = (long) (SAFETY * Math.max(0, nativeBytes - RESERVED_BYTES));
-        long positions = usable / bytesPerPosition(c, numItems);
+        long positions = usable / backend.bytesPerPosition(c, numItems);
         return (int) Math.max(c.maxLen(), Math.min(Integer.MAX_VALUE, positions));
     }
 

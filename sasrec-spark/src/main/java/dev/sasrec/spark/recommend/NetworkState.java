@@ -1,7 +1,7 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.SasRecConfig;
-import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;

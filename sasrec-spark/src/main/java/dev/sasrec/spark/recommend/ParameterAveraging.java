@@ -1,10 +1,11 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.NativeThreads;
-import dev.sasrec.engine.SasRecConfig;
-import dev.sasrec.engine.SasRecNetwork;
-import dev.sasrec.engine.SasRecTrainer;
-import dev.sasrec.engine.TrainingSet;
+import dev.sasrec.engine.internal.NativeThreads;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
+import dev.sasrec.engine.train.SasRecTrainer;
+import dev.sasrec.engine.train.TrainingBackends;
+import dev.sasrec.engine.train.TrainingSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -70,38 +71,22 @@ final class ParameterAveraging {
 
     private final SasRecConfig config;
     private final int numItems;
-    private final int averagingFrequency;
-    private final int aggregationDepth;
-    private final int maxPositionsPerPass;
-    private final long collectionSlack;
+    private final AveragingOptions options;
     private final ResourceProfile trainingProfile;
 
     /**
      * @param config          the model's configuration; its batch size counts the users of one step over all
      *                        workers, so each worker takes {@code ceil(batchSize / numWorkers)} users per local step
      *                        and an epoch has as many steps as the engine's alone
-     * @param sqrtLearningRate whether each worker's learning rate is the configured one times
-     *                        {@code sqrt(numWorkers)}: each worker's Adam step divides by second moments of gradients
-     *                        from a share of the batch, noisier and so larger than the whole batch's, and the average
-     *                        of the workers' steps is shorter than the engine's step on the whole batch (measured on
-     *                        ML-1M with two workers: the averaged model's loss at epoch 20 was the engine's at
-     *                        epoch 16 whether averaging every 2 or every 8 steps; with the square root, it follows
-     *                        the engine's)
-     * @param collectionSlack how far an executor's resident memory may exceed its maximum heap before a task runs
-     *                        the garbage collector after a step ({@code Long.MAX_VALUE}: never); see
-     *                        {@link NativeMemoryBudget#collectionSlack}
      * @param trainingProfile the stage-level resources of the training tasks, or null for the default ones
      */
-    ParameterAveraging(SasRecConfig config, int numItems, int numWorkers, boolean sqrtLearningRate, int averagingFrequency,
-                       int aggregationDepth, int maxPositionsPerPass, long collectionSlack, ResourceProfile trainingProfile) {
-        double learningRate = sqrtLearningRate ? config.learningRate() * Math.sqrt(numWorkers) : config.learningRate();
-        this.config = config.toBuilder().batchSize((config.batchSize() + numWorkers - 1) / numWorkers)
-                .learningRate(learningRate).build();
+    ParameterAveraging(SasRecConfig config, int numItems, AveragingOptions options, ResourceProfile trainingProfile) {
+        int workers = options.numWorkers();
+        double learningRate = options.sqrtLearningRate() ? config.learningRate() * Math.sqrt(workers) : config.learningRate();
+        this.config = config.toBuilder().set("batchSize", (config.batchSize() + workers - 1) / workers)
+                .set("learningRate", learningRate).build();
         this.numItems = numItems;
-        this.averagingFrequency = averagingFrequency;
-        this.aggregationDepth = aggregationDepth;
-        this.maxPositionsPerPass = maxPositionsPerPass;
-        this.collectionSlack = collectionSlack;
+        this.options = options;
         this.trainingProfile = trainingProfile;
     }
 
@@ -124,7 +109,7 @@ final class ParameterAveraging {
         for (int s : sizes) {
             maxBatches = Math.max(maxBatches, (s + config.batchSize() - 1) / config.batchSize());
         }
-        int rounds = Math.max(1, (maxBatches + averagingFrequency - 1) / averagingFrequency);
+        int rounds = Math.max(1, (maxBatches + options.averagingFrequency() - 1) / options.averagingFrequency());
         State state = start;
         long started = System.nanoTime();
         for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
@@ -174,9 +159,10 @@ final class ParameterAveraging {
     private Partial round(JavaRDD<int[]> partitioned, Broadcast<State> bc, int epoch, int round) {
         SasRecConfig cfg = config;
         int items = numItems;
-        int frequency = averagingFrequency;
-        int positions = maxPositionsPerPass;
-        long slack = collectionSlack;
+        int frequency = options.averagingFrequency();
+        int positions = options.maxPositionsPerPass();
+        long slack = options.collectionSlack();
+        String backend = options.trainingBackend();
         JavaRDD<Partial> trained = partitioned.mapPartitionsWithIndex((pid, it) -> {
             NativeThreads.set(Math.max(1, org.apache.spark.TaskContext.get().cpus()));
             List<int[]> seqs = new ArrayList<>();
@@ -194,10 +180,11 @@ final class ParameterAveraging {
                 return Collections.singletonList(p).iterator();
             }
             State s = bc.value();
-            String poolKey = cfg.toMap() + "/" + items;
+            String poolKey = cfg.toMap() + "/" + items + "/" + backend;
             long collectAbove = slack == Long.MAX_VALUE ? Long.MAX_VALUE
                     : Runtime.getRuntime().maxMemory() + slack;
-            SasRecTrainer trainer = TRAINERS.borrow(poolKey, () -> new SasRecTrainer(cfg, items))
+            SasRecTrainer trainer = TRAINERS.borrow(poolKey,
+                            () -> new SasRecTrainer(SasRecNetwork.initialise(cfg, items), TrainingBackends.named(backend)))
                     .maxPositionsPerPass(positions).collectGarbageAbove(collectAbove);
             try {
                 trainer.setState(Nd4j.createFromArray(s.params()), Nd4j.createFromArray(s.adam()), s.iteration());
@@ -235,7 +222,7 @@ final class ParameterAveraging {
         if (trainingProfile != null) {
             trained = trained.withResources(trainingProfile);
         }
-        return trained.treeAggregate(new Partial(), Partial::add, Partial::add, aggregationDepth);
+        return trained.treeAggregate(new Partial(), Partial::add, Partial::add, options.aggregationDepth());
     }
 
     /** The starting state of a network with fresh Adam moments. */

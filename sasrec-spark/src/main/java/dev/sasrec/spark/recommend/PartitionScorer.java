@@ -1,9 +1,9 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.NativeThreads;
-import dev.sasrec.engine.Ranks;
-import dev.sasrec.engine.Scorer;
-import dev.sasrec.engine.TopK;
+import dev.sasrec.engine.eval.Ranks;
+import dev.sasrec.engine.internal.NativeThreads;
+import dev.sasrec.engine.score.Scorer;
+import dev.sasrec.engine.score.TopK;
 import dev.sasrec.spark.index.ItemVocabulary;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;

@@ -1,19 +1,16 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.Checkpoint;
-import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.engine.model.Checkpoint;
+import dev.sasrec.engine.model.SasRecNetwork;
 import dev.sasrec.spark.index.ItemVocabulary;
+import dev.sasrec.spark.params.DefaultedParams;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -48,28 +45,33 @@ import static org.apache.spark.sql.functions.col;
  * histories seen at fit time. Scoring runs in {@code mapPartitions} from a broadcast copy of the weights, one
  * scorer per concurrently running task of an executor JVM, a batch at a time.
  */
-public final class SASRecModel extends Model<SASRecModel> implements MLWritable {
+public final class SASRecModel extends Model<SASRecModel> implements ScoringParams<SASRecModel>, MLWritable {
 
     private static final long serialVersionUID = 1L;
     /** Version of the saved layout. */
     public static final int FORMAT_VERSION = 1;
 
     private final String uid;
-    private final ScoringParams scoring;
-    private final NetworkState state;
+    private final transient NetworkBroadcast broadcast;
     private final ItemVocabulary vocabulary;
     private final transient Dataset<Row> histories;
     private final TrainingSummary summary;
     private transient SasRecNetwork network;
 
     SASRecModel(String uid, SasRecNetwork network, ItemVocabulary vocabulary, Dataset<Row> histories, TrainingSummary summary) {
+        this(uid, network, new NetworkBroadcast(NetworkState.of(uid + "@" + System.identityHashCode(network), network)),
+                vocabulary, histories, summary);
+    }
+
+    private SASRecModel(String uid, SasRecNetwork network, NetworkBroadcast broadcast, ItemVocabulary vocabulary,
+                        Dataset<Row> histories, TrainingSummary summary) {
         this.uid = uid;
-        this.scoring = new ScoringParams(this);
         this.network = network;
-        this.state = NetworkState.of(uid + "@" + System.identityHashCode(network), network);
+        this.broadcast = broadcast;
         this.vocabulary = vocabulary;
         this.histories = histories;
         this.summary = summary;
+        DefaultedParams.initialise(this);
     }
 
     /**
@@ -85,64 +87,10 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
         return uid;
     }
 
-    /** @return user id column param */
-    public Param<String> userCol() { return scoring.userCol; }
-    /** @return item-index history column param */
-    public Param<String> itemsCol() { return scoring.itemsCol; }
-    /** @return recommendations column param */
-    public Param<String> recommendationsCol() { return scoring.recommendationsCol; }
-    /** @return number of recommendations param */
-    public IntParam k() { return scoring.k; }
-    /** @return exclude-history param */
-    public BooleanParam excludeSeen() { return scoring.excludeSeen; }
-    /** @return cold-start strategy param */
-    public Param<String> coldStartStrategy() { return scoring.coldStartStrategy; }
-    /** @return ranking prediction column param */
-    public Param<String> predictionCol() { return scoring.predictionCol; }
-    /** @return candidates column param */
-    public Param<String> candidatesCol() { return scoring.candidatesCol; }
-    /** @return candidate scores column param */
-    public Param<String> candidateScoresCol() { return scoring.candidateScoresCol; }
-    /** @return scoring batch size param */
-    public IntParam scoringBatchSize() { return scoring.scoringBatchSize; }
-    /** @return evaluation target column param */
-    public Param<String> targetCol() { return scoring.targetCol; }
-    /** @return full-protocol rank column param */
-    public Param<String> fullRankCol() { return scoring.fullRankCol; }
-    /** @return sampled-protocol rank column param */
-    public Param<String> sampledRankCol() { return scoring.sampledRankCol; }
-
-    /** @param v user column */
-    public SASRecModel setUserCol(String v) { set(scoring.userCol, v); return this; }
-    /** @param v history column */
-    public SASRecModel setItemsCol(String v) { set(scoring.itemsCol, v); return this; }
-    /** @param v recommendations column */
-    public SASRecModel setRecommendationsCol(String v) { set(scoring.recommendationsCol, v); return this; }
-    /** @param v number of recommendations */
-    public SASRecModel setK(int v) { set(scoring.k, v); return this; }
-    /** @param v exclude the history */
-    public SASRecModel setExcludeSeen(boolean v) { set(scoring.excludeSeen, v); return this; }
-    /** @param v drop or popular */
-    public SASRecModel setColdStartStrategy(String v) { set(scoring.coldStartStrategy, v); return this; }
-    /** @param v prediction column, empty for none */
-    public SASRecModel setPredictionCol(String v) { set(scoring.predictionCol, v); return this; }
-    /** @param v candidates column, empty for none */
-    public SASRecModel setCandidatesCol(String v) { set(scoring.candidatesCol, v); return this; }
-    /** @param v candidate scores column */
-    public SASRecModel setCandidateScoresCol(String v) { set(scoring.candidateScoresCol, v); return this; }
-    /** @param v scoring batch size */
-    public SASRecModel setScoringBatchSize(int v) { set(scoring.scoringBatchSize, v); return this; }
-    /** @param v evaluation target column, empty for none */
-    public SASRecModel setTargetCol(String v) { set(scoring.targetCol, v); return this; }
-    /** @param v full-protocol rank column */
-    public SASRecModel setFullRankCol(String v) { set(scoring.fullRankCol, v); return this; }
-    /** @param v sampled-protocol rank column */
-    public SASRecModel setSampledRankCol(String v) { set(scoring.sampledRankCol, v); return this; }
-
     /** The trained network (engine form). */
     public synchronized SasRecNetwork network() {
         if (network == null) {
-            network = state.network();
+            network = broadcast.state().network();
         }
         return network;
     }
@@ -164,31 +112,31 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
 
     @Override
     public StructType transformSchema(StructType schema) {
-        Columns.intArray(schema, $(scoring.itemsCol));
+        Columns.intArray(schema, getItemsCol());
         StructType out = schema;
         DataType itemType = vocabulary == null ? DataTypes.IntegerType : vocabulary.type();
         StructType rec = new StructType().add("item", itemType, false).add("score", DataTypes.FloatType, false);
-        Columns.requireAbsent(out, $(scoring.recommendationsCol));
-        out = out.add($(scoring.recommendationsCol), new ArrayType(rec, false), false);
-        if (!$(scoring.predictionCol).isEmpty()) {
-            Columns.requireAbsent(out, $(scoring.predictionCol));
-            out = out.add($(scoring.predictionCol), new ArrayType(DataTypes.DoubleType, false), false);
+        Columns.requireAbsent(out, getRecommendationsCol());
+        out = out.add(getRecommendationsCol(), new ArrayType(rec, false), false);
+        if (!getPredictionCol().isEmpty()) {
+            Columns.requireAbsent(out, getPredictionCol());
+            out = out.add(getPredictionCol(), new ArrayType(DataTypes.DoubleType, false), false);
         }
-        if (!$(scoring.candidatesCol).isEmpty()) {
-            Columns.intArray(schema, $(scoring.candidatesCol));
-            Columns.requireAbsent(out, $(scoring.candidateScoresCol));
-            out = out.add($(scoring.candidateScoresCol), new ArrayType(DataTypes.FloatType, false), true);
+        if (!getCandidatesCol().isEmpty()) {
+            Columns.intArray(schema, getCandidatesCol());
+            Columns.requireAbsent(out, getCandidateScoresCol());
+            out = out.add(getCandidateScoresCol(), new ArrayType(DataTypes.FloatType, false), true);
         }
-        if (!$(scoring.targetCol).isEmpty()) {
-            StructField target = Columns.existing(schema, $(scoring.targetCol));
+        if (!getTargetCol().isEmpty()) {
+            StructField target = Columns.existing(schema, getTargetCol());
             if (!target.dataType().equals(DataTypes.IntegerType)) {
                 throw new IllegalArgumentException("column " + target.name() + ": type " + target.dataType().simpleString()
                         + ", expected int item indices");
             }
-            Columns.requireAbsent(out, $(scoring.fullRankCol));
-            out = out.add($(scoring.fullRankCol), DataTypes.IntegerType, true);
-            Columns.requireAbsent(out, $(scoring.sampledRankCol));
-            out = out.add($(scoring.sampledRankCol), DataTypes.IntegerType, true);
+            Columns.requireAbsent(out, getFullRankCol());
+            out = out.add(getFullRankCol(), DataTypes.IntegerType, true);
+            Columns.requireAbsent(out, getSampledRankCol());
+            out = out.add(getSampledRankCol(), DataTypes.IntegerType, true);
         }
         return out;
     }
@@ -197,16 +145,16 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         StructType in = dataset.schema();
-        String candidates = $(scoring.candidatesCol);
-        String target = $(scoring.targetCol);
+        String candidates = getCandidatesCol();
+        String target = getTargetCol();
         PartitionScorer.Plan plan = new PartitionScorer.Plan(
-                in.fieldIndex($(scoring.itemsCol)),
+                in.fieldIndex(getItemsCol()),
                 candidates.isEmpty() ? -1 : in.fieldIndex(candidates),
                 target.isEmpty() ? -1 : in.fieldIndex(target),
-                (Integer) $(scoring.k), (Boolean) $(scoring.excludeSeen), $(scoring.coldStartStrategy).equals("popular"),
-                !$(scoring.predictionCol).isEmpty(), (Integer) $(scoring.scoringBatchSize), $(scoring.itemsCol), candidates,
+                getK(), getExcludeSeen(), getColdStartStrategy().equals("popular"),
+                !getPredictionCol().isEmpty(), getScoringBatchSize(), getItemsCol(), candidates,
                 target, network().config().seed());
-        Broadcast<NetworkState> bc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(state);
+        Broadcast<NetworkState> bc = broadcast.in(dataset.sparkSession().sparkContext());
         return dataset.toDF().mapPartitions(new PartitionScorer(bc, vocabulary, plan), Encoders.row(out));
     }
 
@@ -214,30 +162,39 @@ public final class SASRecModel extends Model<SASRecModel> implements MLWritable 
     public Dataset<Row> recommendForAllUsers(int k) {
         Dataset<Row> h = requireHistories();
         return copy(ParamMap.empty()).setK(k).setPredictionCol("").setCandidatesCol("").setTargetCol("").transform(h)
-                .select(col($(scoring.userCol)), col($(scoring.recommendationsCol)));
+                .select(col(getUserCol()), col(getRecommendationsCol()));
     }
 
     /** The top {@code k} items for the users in {@code dataset}'s user column, from their kept histories. */
     public Dataset<Row> recommendForUserSubset(Dataset<?> dataset, int k) {
         Dataset<Row> h = requireHistories();
-        String user = $(scoring.userCol);
+        String user = getUserCol();
         Columns.existing(dataset.schema(), user);
         Dataset<Row> subset = h.join(dataset.select(user).distinct(), h.col(user).equalTo(dataset.col(user)), "left_semi");
         return copy(ParamMap.empty()).setK(k).setPredictionCol("").setCandidatesCol("").setTargetCol("").transform(subset)
-                .select(col(user), col($(scoring.recommendationsCol)));
+                .select(col(user), col(getRecommendationsCol()));
     }
 
     private Dataset<Row> requireHistories() {
         if (histories == null) {
             throw new IllegalStateException("this model kept no user histories (the training data had no column "
-                    + $(scoring.userCol) + "); use transform on a dataset of histories instead");
+                    + getUserCol() + "); use transform on a dataset of histories instead");
         }
         return histories;
     }
 
+    /**
+     * Removes the network's broadcast from the executors (shared with this model's copies), as when this model is
+     * replaced by a newer one; a later scoring call broadcasts it again.
+     */
+    public SASRecModel unpersist() {
+        broadcast.destroy();
+        return this;
+    }
+
     @Override
     public SASRecModel copy(ParamMap extra) {
-        SASRecModel copied = new SASRecModel(uid, network(), vocabulary, histories, summary);
+        SASRecModel copied = new SASRecModel(uid, network(), broadcast, vocabulary, histories, summary);
         return copyValues(copied, extra).setParent(parent());
     }
 

@@ -1,75 +1,134 @@
 package dev.sasrec.spark.recommend;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
-
-import java.io.Serializable;
 
 /**
  * The column and scoring params {@link SASRec} and {@link SASRecModel} share, as Spark's ALS and ALSModel share
- * theirs: names, documentation, valid values and defaults defined once. Each stage holds one set, created with
- * itself as owner, and exposes its params through accessor methods.
+ * theirs: each defined once, with its documentation, valid values and default, a getter and a setter.
+ *
+ * @param <S> the stage type setters return
  */
-final class ScoringParams implements Serializable {
+public interface ScoringParams<S extends ScoringParams<S>> extends Params {
 
-    private static final long serialVersionUID = 1L;
-
-    final Param<String> userCol;
-    final Param<String> itemsCol;
-    final Param<String> recommendationsCol;
-    final IntParam k;
-    final BooleanParam excludeSeen;
-    final Param<String> coldStartStrategy;
-    final Param<String> predictionCol;
-    final Param<String> candidatesCol;
-    final Param<String> candidateScoresCol;
-    final IntParam scoringBatchSize;
-    final Param<String> targetCol;
-    final Param<String> fullRankCol;
-    final Param<String> sampledRankCol;
-
-    ScoringParams(Params o) {
-        userCol = new Param<>(o, "userCol", "user id column, carried into the output; default user");
-        itemsCol = new Param<>(o, "itemsCol",
-                "the user's item indices in time order, array<int> (0s are ignored; see ItemIndexer); default itemIndex");
-        recommendationsCol = new Param<>(o, "recommendationsCol",
-                "output column: array<struct<item, score>> of the top k items in raw ids; default recommendations");
-        k = new IntParam(o, "k", "number of recommendations per user (>= 1); default 10", ParamValidators.gtEq(1));
-        excludeSeen = new BooleanParam(o, "excludeSeen", "leave the user's history out of the recommendations; default true");
-        coldStartStrategy = new Param<>(o, "coldStartStrategy",
-                "users with no usable history: drop (no output row) or popular (the most frequent items, with NaN scores); default drop",
-                ParamValidators.inArray(new String[]{"drop", "popular"}));
-        predictionCol = new Param<>(o, "predictionCol",
-                "optional output column for RankingEvaluator: the top k item indices as array<double>; empty for none; default empty");
-        candidatesCol = new Param<>(o, "candidatesCol",
-                "optional input column of candidate item indices, array<int>, scored instead of the catalogue; empty for none; default empty");
-        candidateScoresCol = new Param<>(o, "candidateScoresCol",
-                "output column of the candidates' scores, array<float> in candidate order; default candidateScores");
-        scoringBatchSize = new IntParam(o, "scoringBatchSize", "users scored together (>= 1); default 256",
-                ParamValidators.gtEq(1));
-        targetCol = new Param<>(o, "targetCol",
-                "optional input column of each row's true next item index (int) for evaluation; adds fullRankCol and "
-                        + "sampledRankCol; empty for none; default empty");
-        fullRankCol = new Param<>(o, "fullRankCol",
-                "output: 0-based rank of the target among all items, history excluded (full protocol); default fullRank");
-        sampledRankCol = new Param<>(o, "sampledRankCol",
-                "output: 0-based rank of the target among 100 items the user never interacted with (sampled protocol); "
-                        + "default sampledRank");
-        o.setDefault(targetCol, "");
-        o.setDefault(fullRankCol, "fullRank");
-        o.setDefault(sampledRankCol, "sampledRank");
-        o.setDefault(userCol, "user");
-        o.setDefault(itemsCol, "itemIndex");
-        o.setDefault(recommendationsCol, "recommendations");
-        o.setDefault(k, 10);
-        o.setDefault(excludeSeen, true);
-        o.setDefault(coldStartStrategy, "drop");
-        o.setDefault(predictionCol, "");
-        o.setDefault(candidatesCol, "");
-        o.setDefault(candidateScoresCol, "candidateScores");
-        o.setDefault(scoringBatchSize, 256);
+    /** @return user id column param */
+    default Param<String> userCol() {
+        return DefaultedParams.string(this, "userCol",
+                "user id column, carried into the output", "user");
     }
+    /** @return user id column */
+    default String getUserCol() { return getOrDefault(userCol()); }
+    /** @param v user id column */
+    default S setUserCol(String v) { return DefaultedParams.set(this, userCol(), v); }
+    /** @return item-index history column param */
+    default Param<String> itemsCol() {
+        return DefaultedParams.string(this, "itemsCol",
+                "the user's item indices in time order, array<int> (0s are ignored; see ItemIndexer)", "itemIndex");
+    }
+    /** @return item-index history column */
+    default String getItemsCol() { return getOrDefault(itemsCol()); }
+    /** @param v item-index history column */
+    default S setItemsCol(String v) { return DefaultedParams.set(this, itemsCol(), v); }
+    /** @return recommendations column param */
+    default Param<String> recommendationsCol() {
+        return DefaultedParams.string(this, "recommendationsCol",
+                "output column: array<struct<item, score>> of the top k items in raw ids", "recommendations");
+    }
+    /** @return recommendations column */
+    default String getRecommendationsCol() { return getOrDefault(recommendationsCol()); }
+    /** @param v recommendations column */
+    default S setRecommendationsCol(String v) { return DefaultedParams.set(this, recommendationsCol(), v); }
+    /** @return number of recommendations per user param */
+    default IntParam k() {
+        return DefaultedParams.atLeast(this, "k",
+                "number of recommendations per user", 10, 1);
+    }
+    /** @return number of recommendations per user */
+    default int getK() { return (Integer) getOrDefault(k()); }
+    /** @param v number of recommendations per user */
+    default S setK(int v) { return DefaultedParams.set(this, k(), v); }
+    /** @return whether the history is left out of the recommendations param */
+    default BooleanParam excludeSeen() {
+        return DefaultedParams.flag(this, "excludeSeen", "leave the user's history out of the recommendations", true);
+    }
+    /** @return whether the history is left out of the recommendations */
+    default boolean getExcludeSeen() { return (Boolean) getOrDefault(excludeSeen()); }
+    /** @param v whether the history is left out of the recommendations */
+    default S setExcludeSeen(boolean v) { return DefaultedParams.set(this, excludeSeen(), v); }
+    /** @return cold-start strategy: drop or popular param */
+    default Param<String> coldStartStrategy() {
+        return DefaultedParams.choice(this, "coldStartStrategy",
+                "users with no usable history: drop (no output row) or popular (the most frequent items, with NaN scores)", "drop", "drop", "popular");
+    }
+    /** @return cold-start strategy: drop or popular */
+    default String getColdStartStrategy() { return getOrDefault(coldStartStrategy()); }
+    /** @param v cold-start strategy: drop or popular */
+    default S setColdStartStrategy(String v) { return DefaultedParams.set(this, coldStartStrategy(), v); }
+    /** @return ranking prediction column, empty for none param */
+    default Param<String> predictionCol() {
+        return DefaultedParams.string(this, "predictionCol",
+                "optional output column for RankingEvaluator: the top k item indices as array<double>; empty for none", "");
+    }
+    /** @return ranking prediction column, empty for none */
+    default String getPredictionCol() { return getOrDefault(predictionCol()); }
+    /** @param v ranking prediction column, empty for none */
+    default S setPredictionCol(String v) { return DefaultedParams.set(this, predictionCol(), v); }
+    /** @return candidates column, empty for none param */
+    default Param<String> candidatesCol() {
+        return DefaultedParams.string(this, "candidatesCol",
+                "optional input column of candidate item indices, array<int>, scored instead of the catalogue; empty for none", "");
+    }
+    /** @return candidates column, empty for none */
+    default String getCandidatesCol() { return getOrDefault(candidatesCol()); }
+    /** @param v candidates column, empty for none */
+    default S setCandidatesCol(String v) { return DefaultedParams.set(this, candidatesCol(), v); }
+    /** @return candidate scores column param */
+    default Param<String> candidateScoresCol() {
+        return DefaultedParams.string(this, "candidateScoresCol",
+                "output column of the candidates' scores, array<float> in candidate order", "candidateScores");
+    }
+    /** @return candidate scores column */
+    default String getCandidateScoresCol() { return getOrDefault(candidateScoresCol()); }
+    /** @param v candidate scores column */
+    default S setCandidateScoresCol(String v) { return DefaultedParams.set(this, candidateScoresCol(), v); }
+    /** @return users scored together param */
+    default IntParam scoringBatchSize() {
+        return DefaultedParams.atLeast(this, "scoringBatchSize",
+                "users scored together", 256, 1);
+    }
+    /** @return users scored together */
+    default int getScoringBatchSize() { return (Integer) getOrDefault(scoringBatchSize()); }
+    /** @param v users scored together */
+    default S setScoringBatchSize(int v) { return DefaultedParams.set(this, scoringBatchSize(), v); }
+    /** @return evaluation target column, empty for none param */
+    default Param<String> targetCol() {
+        return DefaultedParams.string(this, "targetCol",
+                "optional input column of each row's true next item index (int) for evaluation; adds fullRankCol and "
+                        + "sampledRankCol; empty for none", "");
+    }
+    /** @return evaluation target column, empty for none */
+    default String getTargetCol() { return getOrDefault(targetCol()); }
+    /** @param v evaluation target column, empty for none */
+    default S setTargetCol(String v) { return DefaultedParams.set(this, targetCol(), v); }
+    /** @return full-protocol rank column param */
+    default Param<String> fullRankCol() {
+        return DefaultedParams.string(this, "fullRankCol",
+                "output: 0-based rank of the target among all items, history excluded (full protocol)", "fullRank");
+    }
+    /** @return full-protocol rank column */
+    default String getFullRankCol() { return getOrDefault(fullRankCol()); }
+    /** @param v full-protocol rank column */
+    default S setFullRankCol(String v) { return DefaultedParams.set(this, fullRankCol(), v); }
+    /** @return sampled-protocol rank column param */
+    default Param<String> sampledRankCol() {
+        return DefaultedParams.string(this, "sampledRankCol",
+                "output: 0-based rank of the target among 100 items the user never interacted with (sampled protocol)", "sampledRank");
+    }
+    /** @return sampled-protocol rank column */
+    default String getSampledRankCol() { return getOrDefault(sampledRankCol()); }
+    /** @param v sampled-protocol rank column */
+    default S setSampledRankCol(String v) { return DefaultedParams.set(this, sampledRankCol(), v); }
 }

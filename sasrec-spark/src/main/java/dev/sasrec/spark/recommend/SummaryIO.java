@@ -7,7 +7,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link TrainingSummary} as one small Parquet table: kind {@code epoch} rows (epoch, loss, sequences per
@@ -36,8 +38,13 @@ final class SummaryIO {
     static void write(SparkSession spark, TrainingSummary s, String path) {
         List<Row> rows = new ArrayList<>();
         for (TrainingSummary.Epoch e : s.epochs()) {
-            rows.add(RowFactory.create("epoch", e.epoch(), e.loss(), e.sequencesPerSecond(), e.seconds(), null, null,
-                    e.validationNdcg10(), e.validationHr10()));
+            Object[] row = new Object[SCHEMA.size()];
+            row[0] = "epoch";
+            Map<String, Object> fields = e.fields();
+            for (int i = 1; i < row.length; i++) {
+                row[i] = fields.get(SCHEMA.fields()[i].name());
+            }
+            rows.add(RowFactory.create(row));
         }
         s.droppedRows().forEach((reason, count) -> rows.add(RowFactory.create("dropped", null, null, null, null, reason, count, null, null)));
         rows.add(RowFactory.create("sizes", s.numWorkers(), null, null, null, Integer.toString(s.numItems()), s.trainedSequences(), null, null));
@@ -52,8 +59,7 @@ final class SummaryIO {
         List<Row> rows = spark.read().parquet(path).orderBy("kind", "epoch").collectAsList();
         for (Row r : rows) {
             switch (r.getString(0)) {
-                case "epoch" -> s.addEpoch(new TrainingSummary.Epoch(r.getInt(1), r.getDouble(2), r.getDouble(3), r.getDouble(4),
-                        r.getDouble(7), r.getDouble(8)));
+                case "epoch" -> s.addEpoch(TrainingSummary.Epoch.of(epochFields(r)));
                 case "dropped" -> s.dropped(r.getString(5), r.getLong(6));
                 case "sizes" -> s.sizes(r.getLong(6), Integer.parseInt(r.getString(5)), r.getInt(1));
                 case "resumed" -> s.resumedAfter(r.getInt(1));
@@ -63,5 +69,15 @@ final class SummaryIO {
             }
         }
         return s;
+    }
+
+    /** The epoch figures of an epoch row, by the names of {@link TrainingSummary.Epoch#fields()}. */
+    private static Map<String, Object> epochFields(Row r) {
+        Map<String, Object> m = new HashMap<>();
+        for (String name : TrainingSummary.Epoch.names()) {
+            int i = r.fieldIndex(name);
+            m.put(name, r.isNullAt(i) ? null : r.get(i));
+        }
+        return m;
     }
 }

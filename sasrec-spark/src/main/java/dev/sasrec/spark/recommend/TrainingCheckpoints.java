@@ -1,8 +1,8 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.Checkpoint;
-import dev.sasrec.engine.SasRecConfig;
-import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.engine.model.Checkpoint;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -69,12 +69,7 @@ final class TrainingCheckpoints {
                 }
                 out.writeInt(history.size());
                 for (TrainingSummary.Epoch e : history) {
-                    out.writeInt(e.epoch());
-                    out.writeDouble(e.loss());
-                    out.writeDouble(e.sequencesPerSecond());
-                    out.writeDouble(e.seconds());
-                    out.writeDouble(e.validationNdcg10());
-                    out.writeDouble(e.validationHr10());
+e.write(out);
                 }
             }
             Path target = new Path(dir, name);
@@ -125,8 +120,7 @@ final class TrainingCheckpoints {
                     }
                     List<TrainingSummary.Epoch> history = new ArrayList<>();
                     for (int i = in.readInt(); i > 0; i--) {
-                        history.add(new TrainingSummary.Epoch(in.readInt(), in.readDouble(), in.readDouble(),
-                                in.readDouble(), in.readDouble(), in.readDouble()));
+                        history.add(TrainingSummary.Epoch.read(in));
                     }
                     float[] params = network.parameters().data().asFloat();
                     return Optional.of(new Restored(new ParameterAveraging.State(params, adam, iteration), epoch, history));

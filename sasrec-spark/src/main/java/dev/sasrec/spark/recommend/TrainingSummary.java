@@ -1,7 +1,13 @@
 package dev.sasrec.spark.recommend;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +29,18 @@ public final class TrainingSummary implements Serializable {
     public record Epoch(int epoch, double loss, double sequencesPerSecond, double seconds, double validationNdcg10,
                         double validationHr10) implements Serializable {
 
+        private static final RecordComponent[] COMPONENTS = Epoch.class.getRecordComponents();
+        private static final Constructor<Epoch> CANONICAL;
+
+        static {
+            try {
+                CANONICAL = Epoch.class.getDeclaredConstructor(Arrays.stream(COMPONENTS).map(RecordComponent::getType)
+                        .toArray(Class<?>[]::new));
+            } catch (NoSuchMethodException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         /** An epoch without validation figures. */
         public Epoch(int epoch, double loss, double sequencesPerSecond, double seconds) {
             this(epoch, loss, sequencesPerSecond, seconds, Double.NaN, Double.NaN);
@@ -36,6 +54,75 @@ public final class TrainingSummary implements Serializable {
         /** Whether the epoch was validated. */
         public boolean validated() {
             return !Double.isNaN(validationNdcg10);
+        }
+
+        /**
+         * The figures by name, in declaration order, without those that are {@code NaN}: the one schema of an epoch,
+         * which checkpoints, saved models and training reports all write.
+         */
+        public Map<String, Object> fields() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (RecordComponent c : COMPONENTS) {
+                Object v = value(c);
+                if (!(v instanceof Double d && d.isNaN())) {
+                    m.put(c.getName(), v);
+                }
+            }
+            return m;
+        }
+
+        /** The names of an epoch's figures, in declaration order. */
+        public static List<String> names() {
+            return Arrays.stream(COMPONENTS).map(RecordComponent::getName).toList();
+        }
+
+        /** An epoch from {@link #fields()}; a missing or null figure is {@code NaN} (validation off). */
+        static Epoch of(Map<String, ?> fields) {
+            Object[] args = new Object[COMPONENTS.length];
+            for (int i = 0; i < args.length; i++) {
+                Object v = fields.get(COMPONENTS[i].getName());
+                if (v == null && COMPONENTS[i].getType() == int.class) {
+                    throw new IllegalArgumentException("training summary epoch without " + COMPONENTS[i].getName() + ": " + fields);
+                }
+                if (COMPONENTS[i].getType() == int.class) {
+                    args[i] = ((Number) v).intValue();
+                } else {
+                    args[i] = v == null ? Double.NaN : ((Number) v).doubleValue();
+                }
+            }
+            try {
+                return CANONICAL.newInstance(args);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot construct an epoch from " + fields, e);
+            }
+        }
+
+        /** Writes every figure, NaN included, in declaration order. */
+        void write(DataOutput out) throws IOException {
+            for (RecordComponent c : COMPONENTS) {
+                if (c.getType() == int.class) {
+                    out.writeInt((Integer) value(c));
+                } else {
+                    out.writeDouble((Double) value(c));
+                }
+            }
+        }
+
+        /** Reads what {@link #write} wrote. */
+        static Epoch read(DataInput in) throws IOException {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (RecordComponent c : COMPONENTS) {
+                m.put(c.getName(), c.getType() == int.class ? (Object) in.readInt() : (Object) in.readDouble());
+            }
+            return of(m);
+        }
+
+        private Object value(RecordComponent c) {
+            try {
+                return c.getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /**
@@ -152,6 +239,22 @@ public final class TrainingSummary implements Serializable {
     /** Total training wall time over all epochs, in seconds. */
     public double totalSeconds() {
         return epochs.stream().mapToDouble(Epoch::seconds).sum();
+    }
+
+    /**
+     * Everything by name, epochs as their {@link Epoch#fields()}: what the jobs' {@code training.json} reports.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trainedSequences", trainedSequences);
+        m.put("items", numItems);
+        m.put("workers", numWorkers);
+        m.put("droppedRows", droppedRows());
+        m.put("resumedAfterEpoch", resumedAfter);
+        m.put("validationUsers", validationUsers);
+        m.put("positionsPerPass", positionsPerPass);
+        m.put("epochs", epochs.stream().map(Epoch::fields).toList());
+        return m;
     }
 
     /** Human-readable summary. */

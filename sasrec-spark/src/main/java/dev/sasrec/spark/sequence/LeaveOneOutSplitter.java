@@ -7,10 +7,8 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -123,22 +121,10 @@ public final class LeaveOneOutSplitter extends Transformer implements DefaultPar
     }
 
     @Override
-    public LeaveOneOutSplitter copy(ParamMap extra) {
-        return defaultCopy(extra);
-    }
+    public LeaveOneOutSplitter copy(ParamMap extra) { return defaultCopy(extra); }
 
-    @Override
-    public MLWriter write() {
-        return new DefaultParamsWriter(this);
-    }
-
-    /** Reader for saved splitters. */
-    public static MLReader<LeaveOneOutSplitter> read() {
-        return new DefaultParamsReader<>();
-    }
-
-    /** Loads a splitter saved with {@link #write()}. */
-    public static LeaveOneOutSplitter load(String path) {
-        return read().load(path);
-    }
+    /** Reader of saved splitters ({@code Pipeline} loading calls it). */
+    public static MLReader<LeaveOneOutSplitter> read() { return new DefaultParamsReader<>(); }
+    /** Loads a splitter saved with {@code write()}. */
+    public static LeaveOneOutSplitter load(String path) { return read().load(path); }
 }

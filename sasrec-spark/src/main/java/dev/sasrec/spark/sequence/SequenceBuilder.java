@@ -9,10 +9,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -99,22 +97,10 @@ public final class SequenceBuilder extends Transformer implements DefaultParamsW
     }
 
     @Override
-    public SequenceBuilder copy(ParamMap extra) {
-        return defaultCopy(extra);
-    }
+    public SequenceBuilder copy(ParamMap extra) { return defaultCopy(extra); }
 
-    @Override
-    public MLWriter write() {
-        return new DefaultParamsWriter(this);
-    }
-
-    /** Reader for saved builders. */
-    public static MLReader<SequenceBuilder> read() {
-        return new DefaultParamsReader<>();
-    }
-
-    /** Loads a builder saved with {@link #write()}. */
-    public static SequenceBuilder load(String path) {
-        return read().load(path);
-    }
+    /** Reader of saved builders ({@code Pipeline} loading calls it). */
+    public static MLReader<SequenceBuilder> read() { return new DefaultParamsReader<>(); }
+    /** Loads a builder saved with {@code write()}. */
+    public static SequenceBuilder load(String path) { return read().load(path); }
 }

@@ -9,10 +9,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -275,22 +273,10 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     }
 
     @Override
-    public Sessionizer copy(ParamMap extra) {
-        return defaultCopy(extra);
-    }
+    public Sessionizer copy(ParamMap extra) { return defaultCopy(extra); }
 
-    @Override
-    public MLWriter write() {
-        return new DefaultParamsWriter(this);
-    }
-
-    /** Reader for saved sessionizers. */
-    public static MLReader<Sessionizer> read() {
-        return new DefaultParamsReader<>();
-    }
-
-    /** Loads a sessionizer saved with {@link #write()}. */
-    public static Sessionizer load(String path) {
-        return read().load(path);
-    }
+    /** Reader of saved sessionizers ({@code Pipeline} loading calls it). */
+    public static MLReader<Sessionizer> read() { return new DefaultParamsReader<>(); }
+    /** Loads a sessionizer saved with {@code write()}. */
+    public static Sessionizer load(String path) { return read().load(path); }
 }

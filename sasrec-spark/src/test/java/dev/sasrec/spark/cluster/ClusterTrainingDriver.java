@@ -1,10 +1,10 @@
 package dev.sasrec.spark.cluster;
 
-import dev.sasrec.engine.LeaveOneOutEvaluator;
-import dev.sasrec.engine.Protocol;
-import dev.sasrec.engine.RankingMetrics;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
+import dev.sasrec.engine.eval.Protocol;
+import dev.sasrec.engine.eval.RankingMetrics;
 import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;

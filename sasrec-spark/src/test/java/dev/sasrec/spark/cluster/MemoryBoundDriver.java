@@ -1,8 +1,8 @@
 package dev.sasrec.spark.cluster;
 
-import dev.sasrec.engine.SasRecNetwork;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.engine.model.SasRecNetwork;
 import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;

@@ -1,11 +1,11 @@
 package dev.sasrec.spark.evaluation;
 
-import dev.sasrec.engine.LeaveOneOutEvaluator;
-import dev.sasrec.engine.Protocol;
-import dev.sasrec.engine.RankingMetrics;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
+import dev.sasrec.engine.eval.Protocol;
+import dev.sasrec.engine.eval.RankingMetrics;
 import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.SparkTestSession;
 import dev.sasrec.spark.recommend.SASRec;

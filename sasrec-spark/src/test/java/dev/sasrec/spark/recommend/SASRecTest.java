@@ -1,14 +1,14 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.LeaveOneOutEvaluator;
-import dev.sasrec.engine.Protocol;
-import dev.sasrec.engine.RankingMetrics;
-import dev.sasrec.engine.SasRecConfig;
-import dev.sasrec.engine.SasRecNetwork;
-import dev.sasrec.engine.Scorer;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
+import dev.sasrec.engine.eval.Protocol;
+import dev.sasrec.engine.eval.RankingMetrics;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
+import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.SparkTestSession;
 import dev.sasrec.spark.index.ItemIndexer;
@@ -111,7 +111,7 @@ class SASRecTest {
     void onlyTheLastMaxLenPlusOneItemsOfAHistoryTravelToTheWorkers() {
         int[] longHistory = java.util.stream.IntStream.rangeClosed(1, 1000).map(i -> 1 + i % 97).toArray();
         Dataset<Row> histories = frame(new int[][]{longHistory, {5, 6, 7}}).select(col("itemIndex").as("s"));
-        List<Row> windows = SASRec.trainingWindows(histories, 10).collectAsList();
+        List<Row> windows = DistributedTrainer.trainingWindows(histories, 10).collectAsList();
         assertEquals(Arrays.stream(Arrays.copyOfRange(longHistory, 989, 1000)).boxed().toList(),
                 windows.get(0).getList(0));
         assertEquals(List.of(5, 6, 7), windows.get(1).getList(0));
@@ -144,7 +144,7 @@ class SASRecTest {
         assertTrue(warmLoss < coldLoss, "warm start loss " + warmLoss + " not below cold start " + coldLoss);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> small().setMaxEpochs(1).setHiddenUnits(16).setInitialModel(path).fit(train));
-        assertTrue(e.getMessage().contains("has another architecture: hiddenUnits 32 in the model, 16 in this estimator")
+        assertTrue(e.getMessage().contains(": another architecture: hiddenUnits 32 in the previous network, 16 now")
                 && !e.getMessage().contains("maxLen"), e.getMessage());
     }
 
@@ -287,7 +287,7 @@ class SASRecTest {
     @Test
     void batchesSortedByHistoryLengthComeOutInInputOrderWithTheEnginesRecommendations() {
         SasRecNetwork network = SasRecNetwork.initialise(
-                SasRecConfig.builder().hiddenUnits(16).maxLen(12).numBlocks(2).seed(5L).build(), 60);
+                SasRecConfig.builder().set("hiddenUnits", 16).set("maxLen", 12).set("numBlocks", 2).set("seed", 5L).build(), 60);
         SASRecModel model = SASRecModel.fromNetwork(network, null).setK(5).setScoringBatchSize(3)
                 .setColdStartStrategy("popular");
         SplittableRandom random = new SplittableRandom(3);
@@ -354,6 +354,6 @@ class SASRecTest {
             }
         }
         // The estimator's defaults are the engine's.
-        assertEquals(SasRecConfig.builder().seed(42).build(), new SASRec().engineConfig());
+        assertEquals(SasRecConfig.builder().set("seed", 42).build(), new SASRec().engineConfig());
     }
 }

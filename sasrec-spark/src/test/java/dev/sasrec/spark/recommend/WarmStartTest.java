@@ -1,8 +1,8 @@
 package dev.sasrec.spark.recommend;
 
-import dev.sasrec.engine.ParameterLayout;
-import dev.sasrec.engine.SasRecConfig;
-import dev.sasrec.engine.SasRecNetwork;
+import dev.sasrec.engine.model.ParameterLayout;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
 import dev.sasrec.spark.index.ItemVocabulary;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WarmStartTest {
 
-    private static final SasRecConfig CONFIG = SasRecConfig.builder().hiddenUnits(8).maxLen(5).numBlocks(1).seed(3).build();
+    private static final SasRecConfig CONFIG = SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 5).set("numBlocks", 1).set("seed", 3).build();
 
     private static float[] row(SasRecNetwork net, int index) {
         INDArray table = net.layout().view(net.parameters(), ParameterLayout.ITEM_EMBEDDING);
@@ -26,7 +26,7 @@ class WarmStartTest {
 
     @Test
     void itemsKeepTheirEmbeddingsAcrossAChangedCatalogueAndNewItemsStartFresh() {
-        SasRecNetwork yesterday = SasRecNetwork.initialise(CONFIG.toBuilder().seed(99).build(), 3);
+        SasRecNetwork yesterday = SasRecNetwork.initialise(CONFIG.toBuilder().set("seed", 99).build(), 3);
         ItemVocabulary before = new ItemVocabulary(new String[]{"a", "b", "c"}, DataTypes.StringType);
         SASRecModel previous = SASRecModel.fromNetwork(yesterday, before);
         // Today "c" became the most frequent item, "b" is gone and "d" is new.
@@ -53,7 +53,7 @@ class WarmStartTest {
                 () -> WarmStart.from(previous, "p", CONFIG, 4, null));
         assertTrue(e.getMessage().contains("3 items") && e.getMessage().contains("4"), e.getMessage());
         IllegalArgumentException arch = assertThrows(IllegalArgumentException.class,
-                () -> WarmStart.from(previous, "p", CONFIG.toBuilder().hiddenUnits(16).build(), 3, null));
+                () -> WarmStart.from(previous, "p", CONFIG.toBuilder().set("hiddenUnits", 16).build(), 3, null));
         assertFalse(arch.getMessage().isEmpty());
     }
 }

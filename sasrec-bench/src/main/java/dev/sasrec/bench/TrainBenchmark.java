@@ -1,0 +1,112 @@
+package dev.sasrec.bench;
+
+
+import dev.sasrec.engine.data.LeaveOneOutSplit;
+import dev.sasrec.engine.data.UserSequences;
+import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
+import dev.sasrec.engine.eval.Protocol;
+import dev.sasrec.engine.eval.RankingMetrics;
+import dev.sasrec.engine.internal.NativeThreads;
+import dev.sasrec.engine.internal.ResidentMemory;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
+import dev.sasrec.engine.score.Scorer;
+import dev.sasrec.engine.score.ScoringPool;
+import dev.sasrec.engine.train.FitOptions;
+import dev.sasrec.engine.train.SasRecTrainer;
+import dev.sasrec.engine.train.TrainingSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The engine benchmark behind {@code bench/train-ml1m.sh}: trains on a {@code user item} file, prints a progress
+ * line per epoch (and the test metrics every {@code --eval-every} epochs) and, last, one JSON line with the
+ * median epoch time, peak RSS, test metrics under both protocols and the time to score all users (top-10 over
+ * all items on a fresh scoring pool, before the final evaluation; the JVM's first scoring when
+ * {@code --eval-every} is 0).
+ */
+public final class TrainBenchmark {
+
+    private TrainBenchmark() {
+    }
+
+    /** Entry point; see {@code bench/train-ml1m.sh --help}. */
+    public static void main(String[] argv) throws Exception {
+        Args a = new Args(argv,
+                Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
+                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads", "gc-above-mb"),
+                Set.of("pre-ln", "no-bucketing"));
+        int threads = a.getInt("threads", 2);
+        int passThreads = a.getInt("pass-threads", threads);
+        NativeThreads.set(Math.max(1, threads / passThreads));
+        Path data = Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt"));
+        if (!Files.isRegularFile(data)) {
+            throw new IllegalArgumentException("--data: no such file " + data.toAbsolutePath());
+        }
+        SasRecConfig config = SasRecConfig.builder()
+                .set("hiddenUnits", a.getInt("d", 50)).set("maxLen", a.getInt("n", 200)).set("numBlocks", a.getInt("blocks", 2))
+                .set("numHeads", a.getInt("heads", 1)).set("dropout", a.getDouble("dropout", 0.2))
+                .set("batchSize", a.getInt("batch", 128)).set("learningRate", a.getDouble("lr", 0.001))
+                .set("loss", a.get("loss", "bce")).set("numNegatives", a.getInt("negatives", 100))
+                .set("preLayerNorm", a.flag("pre-ln")).set("bucketByLength", !a.flag("no-bucketing")).set("l2Emb", a.getDouble("l2", 0.0))
+                .set("seed", a.getInt("seed", 42)).build();
+        int epochs = a.getInt("epochs", 200);
+        int evalEvery = a.getInt("eval-every", 10);
+        int evalUsers = a.getInt("eval-users", 10_000);
+
+        UserSequences seqs = UserSequences.read(data);
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(seqs);
+        TrainingSet train = TrainingSet.of(split);
+        System.out.printf(Locale.ROOT, "data %s: %d users, %d items, %d interactions; config %s%n",
+                data, seqs.numUsers(), seqs.numItems(), seqs.numInteractions(), config.toMap());
+
+        SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems())
+                .maxPositionsPerPass(a.getInt("max-positions", 6_400)).passThreads(passThreads)
+                .collectGarbageAbove((long) a.getInt("gc-above-mb", 0) << 20);
+        List<Double> epochSeconds = new ArrayList<>();
+        RankingMetrics[] last = new RankingMetrics[2];
+        trainer.fit(train, new FitOptions(epochs, 0, 0), r -> {
+            epochSeconds.add(r.seconds());
+            System.out.println(r.progressLine(epochs) + "  rss " + ResidentMemory.currentMb() + " MB");
+            if (evalEvery > 0 && (r.epoch() % evalEvery == 0 || r.epoch() == epochs)) {
+                Scorer scorer = trainer.network().newScorer();
+                last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                        Protocol.SAMPLED_100, 10, evalUsers, config.seed());
+                last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                        Protocol.FULL, 10, evalUsers, config.seed());
+                System.out.println("curve epoch " + r.epoch() + ": " + last[0] + " | " + last[1]);
+            }
+        }, null);
+        long trainPeak = ResidentMemory.peakMb();
+
+        SasRecNetwork network = trainer.network();
+        // Timed before the final evaluation, on a fresh pool: with --eval-every 0 this is the JVM's first scoring
+        // of the trained network, as a nightly job would see it.
+        double scoreSeconds;
+        try (ScoringPool pool = new ScoringPool(network, passThreads)) {
+            scoreSeconds = ScoreAllUsers.seconds(pool, split, 10);
+        }
+        if (last[0] == null) {
+            Scorer scorer = network.newScorer();
+            last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                    Protocol.SAMPLED_100, 10, evalUsers, config.seed());
+            last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                    Protocol.FULL, 10, evalUsers, config.seed());
+        }
+
+        double[] sorted = epochSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        System.out.printf(Locale.ROOT,
+                "{\"epochs\": %d, \"seconds_per_epoch\": %.2f, \"peak_rss_mb\": %d, \"sampled_ndcg10\": %.4f, "
+                        + "\"sampled_hr10\": %.4f, \"full_ndcg10\": %.4f, \"full_hr10\": %.4f, "
+                        + "\"score_all_users_seconds\": %.2f, \"loss\": \"%s\"}%n",
+                epochSeconds.size(), median, trainPeak, last[0].ndcg(), last[0].hitRate(), last[1].ndcg(),
+                last[1].hitRate(), scoreSeconds, config.loss().key());
+    }
+
+}

@@ -1,0 +1,92 @@
+package dev.sasrec.engine.eval;
+
+import dev.sasrec.engine.internal.HostArrays;
+import dev.sasrec.engine.internal.ItemSets;
+import dev.sasrec.engine.score.Scorer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Ranks of true next items under the two leave-one-out protocols, and the metrics computed from them. Ranks are
+ * 0-based and pessimistic: an item scoring equal to the true item counts as ranked above it, so a model that
+ * scores everything alike gets no credit.
+ */
+public final class Ranks {
+
+    /** Negatives per user in the sampled protocol. */
+    public static final int SAMPLED_NEGATIVES = 100;
+
+    private Ranks() {
+    }
+
+    /**
+     * Full protocol: each target's rank among all items, the items of its own history left out (the target keeps
+     * its place even if it occurs in the history).
+     */
+    public static int[] full(Scorer scorer, int[][] histories, int[] targets) {
+        INDArray scores = scorer.scores(histories);
+        int cols = (int) scores.size(1);
+        float[] all = HostArrays.floats(scores);
+        int[] ranks = new int[histories.length];
+        for (int i = 0; i < histories.length; i++) {
+            int[] excluded = ItemSets.sortedDistinct(histories[i]);
+            int base = i * cols;
+            float t = all[base + targets[i]];
+            int rank = 0;
+            for (int item = 1; item < cols; item++) {
+                if (item != targets[i] && all[base + item] >= t && Arrays.binarySearch(excluded, item) < 0) {
+                    rank++;
+                }
+            }
+            ranks[i] = rank;
+        }
+        return ranks;
+    }
+
+    /** Sampled protocol: each target's rank among its row of {@code negatives}. */
+    public static int[] sampled(Scorer scorer, int[][] histories, int[] targets, int[][] negatives) {
+        int[][] candidates = new int[histories.length][];
+        for (int i = 0; i < histories.length; i++) {
+            candidates[i] = new int[negatives[i].length + 1];
+            candidates[i][0] = targets[i];
+            System.arraycopy(negatives[i], 0, candidates[i], 1, negatives[i].length);
+        }
+        float[][] scores = scorer.scoreCandidates(histories, candidates);
+        int[] ranks = new int[histories.length];
+        for (int i = 0; i < histories.length; i++) {
+            float t = scores[i][0];
+            int rank = 0;
+            for (int j = 1; j < scores[i].length; j++) {
+                if (scores[i][j] >= t) {
+                    rank++;
+                }
+            }
+            ranks[i] = rank;
+        }
+        return ranks;
+    }
+
+    /**
+     * {@code count} items drawn uniformly, with replacement, from 1..numItems minus {@code interactedSorted}
+     * (from all items when the user interacted with every one).
+     */
+    public static int[] sampleNegatives(int[] interactedSorted, int numItems, int count, SplittableRandom rnd) {
+        int[] out = new int[count];
+        boolean exhausted = interactedSorted.length >= numItems;
+        for (int i = 0; i < count; i++) {
+            int j;
+            do {
+                j = 1 + rnd.nextInt(numItems);
+            } while (!exhausted && Arrays.binarySearch(interactedSorted, j) >= 0);
+            out[i] = j;
+        }
+        return out;
+    }
+
+    /** NDCG@k of one rank: 1 / log2(rank + 2) when rank &lt; k, else 0. */
+    public static double ndcg(int rank, int k) {
+        return rank < k ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0.0;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sasrec.engine.loss;
+
+import dev.sasrec.engine.internal.EncoderInputs;
+import dev.sasrec.engine.internal.HostArrays;
+import dev.sasrec.engine.internal.RowScatter;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The paper's loss: at every position, -log sigmoid(f . e_target) - log(1 - sigmoid(f . e_negative)), with one
+ * negative per position drawn uniformly from the items the user never interacted with.
+ */
+final class BinaryCrossEntropy extends TargetScoringHead {
+
+    /** Item-embedding rows of the negatives: [B, m, d]. */
+    static final String NEGATIVE_EMB = "negative_emb";
+
+    /** One negative per position with a target, 0 elsewhere: [B][m]. */
+    record Negatives(int[][] items) implements Draws {
+    }
+
+    @Override
+    public Draws draw(int[][] targets, int[][] seen, int numItems, SplittableRandom sampler) {
+        int[][] negatives = new int[targets.length][];
+        for (int b = 0; b < targets.length; b++) {
+            negatives[b] = new int[targets[b].length];
+            for (int i = 0; i < targets[b].length; i++) {
+                if (targets[b][i] != 0) {
+                    negatives[b][i] = unseen(seen[b], numItems, sampler);
+                }
+            }
+        }
+        return new Negatives(negatives);
+    }
+
+    /** A uniform item not in {@code seenSorted}; any item when the user has seen them all. */
+    private static int unseen(int[] seenSorted, int numItems, SplittableRandom sampler) {
+        if (seenSorted.length >= numItems) {
+            return 1 + sampler.nextInt(numItems);
+        }
+        while (true) {
+            int j = 1 + sampler.nextInt(numItems);
+            if (Arrays.binarySearch(seenSorted, j) < 0) {
+                return j;
+            }
+        }
+    }
+
+    @Override
+    SDVariable perPosition(SameDiff sd, SDVariable output, SDVariable positive, int d) {
+        SDVariable negative = output.mul(sd.placeHolder(NEGATIVE_EMB, DataType.FLOAT, -1, -1, d)).sum(2);
+        return sd.nn.logSigmoid(positive).add(sd.nn.logSigmoid(negative.neg())).neg();
+    }
+
+    @Override
+    void addNegatives(Map<String, INDArray> placeholders, int[][] targets, Draws draws, FloatBuffer itemTable, int d) {
+        placeholders.put(NEGATIVE_EMB, EncoderInputs.gatherRows(itemTable, ((Negatives) draws).items(), 1f, d));
+    }
+
+    @Override
+    public List<String> rowInputs() {
+        return List.of(TARGET_EMB, NEGATIVE_EMB);
+    }
+
+    @Override
+    void scatterNegatives(float[] itemGradient, Map<String, INDArray> gradients, Draws draws, int d) {
+        RowScatter.scatter(itemGradient, HostArrays.floats(gradients.get(NEGATIVE_EMB)), ((Negatives) draws).items(), 1f, d);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.sasrec.engine.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** The training backends on the class path, by name. */
+public final class TrainingBackends {
+
+    /** The backend used unless another is named. */
+    public static final String DEFAULT = "samediff";
+
+    private TrainingBackends() {
+    }
+
+    /** The backend called {@code name}; the error lists the available ones. */
+    public static TrainingBackend named(String name) {
+        for (TrainingBackend b : ServiceLoader.load(TrainingBackend.class, TrainingBackends.class.getClassLoader())) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("trainingBackend: unknown value '" + name + "', expected one of "
+                + String.join(", ", names()));
+    }
+
+    /** The names of the backends on the class path. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        ServiceLoader.load(TrainingBackend.class, TrainingBackends.class.getClassLoader()).forEach(b -> names.add(b.name()));
+        return names;
+    }
+}

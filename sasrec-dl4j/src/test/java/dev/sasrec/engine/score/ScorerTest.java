@@ -1,0 +1,71 @@
+package dev.sasrec.engine.score;
+
+import dev.sasrec.engine.internal.ItemSets;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ScorerTest {
+
+    @Test
+    void blockwiseTopKEqualsAFullSortAcrossSeveralItemBlocks() {
+        int numItems = 2 * Scorer.ITEM_BLOCK + 1234;
+        SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 10).set("numBlocks", 1).set("seed", 9).build();
+        Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
+        int block = Scorer.ITEM_BLOCK;
+        // Histories hold the first and last items of item blocks; k = every item ranks the whole catalogue, so an
+        // excluded item that slipped through would show wherever it scores.
+        int[][] histories = {{5, block + 808, 2 * block + 400, numItems}, {1}, {numItems - 1, block, block + 1, 2 * block + 1}};
+        float[] all = scorer.scores(histories).data().asFloat();
+        for (int k : new int[]{25, numItems}) {
+            for (boolean exclude : new boolean[]{true, false}) {
+                TopK top = scorer.recommend(histories, k, exclude);
+                for (int b = 0; b < histories.length; b++) {
+                    int row = b;
+                    int[] seen = ItemSets.sortedDistinct(histories[b]);
+                    int[] expected = IntStream.rangeClosed(1, numItems)
+                            .filter(i -> !exclude || Arrays.binarySearch(seen, i) < 0).boxed()
+                            .sorted(Comparator.<Integer>comparingDouble(i -> -all[row * (numItems + 1) + i]).thenComparingInt(i -> i))
+                            .limit(k).mapToInt(Integer::intValue).toArray();
+                    assertArrayEquals(expected, top.items()[b], "history " + b + ", k " + k + ", exclude " + exclude);
+                    for (int j = 0; j < expected.length; j++) {
+                        assertEquals(all[row * (numItems + 1) + expected[j]], top.scores()[b][j], 1e-5);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void repeatedBatchesReuseTheirScoreBuffersWithoutCarryingScoresOver() {
+        int numItems = Scorer.ITEM_BLOCK + 500;
+        SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 10).set("numBlocks", 1).set("seed", 5).build();
+        Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
+        int[][] histories = {{3, 4, Scorer.ITEM_BLOCK + 300}, {numItems}, {7}};
+        TopK first = scorer.recommend(histories, 12, true);
+        for (int call = 0; call < 3; call++) {
+            TopK again = scorer.recommend(histories, 12, true);
+            for (int b = 0; b < histories.length; b++) {
+                assertArrayEquals(first.items()[b], again.items()[b], "call " + call + ", history " + b);
+                assertArrayEquals(first.scores()[b], again.scores()[b], 0f, "call " + call + ", history " + b);
+            }
+        }
+    }
+
+    @Test
+    void nextAtLeastFindsTheFirstScoreReachingTheThresholdAndSkipsNaN() {
+        float[] scores = {0.5f, Float.NaN, 2f, 1f, 3f, Float.NaN};
+        assertEquals(2, Scorer.nextAtLeast(scores, 0, scores.length, 1.5f));
+        assertEquals(3, Scorer.nextAtLeast(scores, 3, scores.length, 1f), "a score equal to the threshold counts");
+        assertEquals(4, Scorer.nextAtLeast(scores, 3, scores.length, 2.5f));
+        assertEquals(6, Scorer.nextAtLeast(scores, 5, scores.length, Float.NEGATIVE_INFINITY), "NaN never qualifies");
+        assertEquals(4, Scorer.nextAtLeast(scores, 0, 4, 5f), "none in range gives the range's end");
+    }
+}
