@@ -1,11 +1,11 @@
 package dev.sasrec.spark.evaluation;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -36,10 +36,6 @@ public final class SequentialRankingEvaluator extends Evaluator implements Defau
     private static final String[] METRICS = {"full_ndcg", "full_hr", "sampled_ndcg", "sampled_hr"};
 
     private final String uid;
-    private final Param<String> metricName;
-    private final IntParam k;
-    private final Param<String> fullRankCol;
-    private final Param<String> sampledRankCol;
 
     /** An evaluator with a random uid. */
     public SequentialRankingEvaluator() {
@@ -49,17 +45,7 @@ public final class SequentialRankingEvaluator extends Evaluator implements Defau
     /** An evaluator with the given uid. */
     public SequentialRankingEvaluator(String uid) {
         this.uid = uid;
-        metricName = new Param<>(this, "metricName",
-                "metric: full_ndcg, full_hr (every item ranked, history excluded) or sampled_ndcg, sampled_hr "
-                        + "(against 100 sampled negatives, the paper's protocol); default full_ndcg",
-                ParamValidators.inArray(METRICS));
-        k = new IntParam(this, "k", "cut-off K (>= 1); default 10", ParamValidators.gtEq(1));
-        fullRankCol = new Param<>(this, "fullRankCol", "0-based full-protocol rank column; default fullRank");
-        sampledRankCol = new Param<>(this, "sampledRankCol", "0-based sampled-protocol rank column; default sampledRank");
-        setDefault(metricName, "full_ndcg");
-        setDefault(k, 10);
-        setDefault(fullRankCol, "fullRank");
-        setDefault(sampledRankCol, "sampledRank");
+        DefaultedParams.initialise(this);
     }
 
     @Override
@@ -68,27 +54,47 @@ public final class SequentialRankingEvaluator extends Evaluator implements Defau
     }
 
     /** @return metric name param */
-    public Param<String> metricName() { return metricName; }
-    /** @return cut-off param */
-    public IntParam k() { return k; }
-    /** @return full-protocol rank column param */
-    public Param<String> fullRankCol() { return fullRankCol; }
-    /** @return sampled-protocol rank column param */
-    public Param<String> sampledRankCol() { return sampledRankCol; }
+    public Param<String> metricName() {
+        return DefaultedParams.choice(this, "metricName",
+                "metric: full_ndcg, full_hr (every item ranked, history excluded) or sampled_ndcg, "
+                        + "sampled_hr (against 100 sampled negatives, the paper's protocol)", "full_ndcg", METRICS);
+    }
+    /** @return metric name */
+    public String getMetricName() { return getOrDefault(metricName()); }
+    /** @param v metric name */
+    public SequentialRankingEvaluator setMetricName(String v) { set(metricName(), v); return this; }
 
-    /** @param v full_ndcg, full_hr, sampled_ndcg or sampled_hr */
-    public SequentialRankingEvaluator setMetricName(String v) { set(metricName, v); return this; }
+    /** @return cut-off K param */
+    public IntParam k() { return DefaultedParams.atLeast(this, "k", "cut-off K", 10, 1); }
+    /** @return cut-off K */
+    public int getK() { return (Integer) getOrDefault(k()); }
     /** @param v cut-off K */
-    public SequentialRankingEvaluator setK(int v) { set(k, v); return this; }
+    public SequentialRankingEvaluator setK(int v) { set(k(), v); return this; }
+
+    /** @return full-protocol rank column param */
+    public Param<String> fullRankCol() {
+        return DefaultedParams.string(this, "fullRankCol",
+                "0-based full-protocol rank column", "fullRank");
+    }
+    /** @return full-protocol rank column */
+    public String getFullRankCol() { return getOrDefault(fullRankCol()); }
     /** @param v full-protocol rank column */
-    public SequentialRankingEvaluator setFullRankCol(String v) { set(fullRankCol, v); return this; }
+    public SequentialRankingEvaluator setFullRankCol(String v) { set(fullRankCol(), v); return this; }
+
+    /** @return sampled-protocol rank column param */
+    public Param<String> sampledRankCol() {
+        return DefaultedParams.string(this, "sampledRankCol",
+                "0-based sampled-protocol rank column", "sampledRank");
+    }
+    /** @return sampled-protocol rank column */
+    public String getSampledRankCol() { return getOrDefault(sampledRankCol()); }
     /** @param v sampled-protocol rank column */
-    public SequentialRankingEvaluator setSampledRankCol(String v) { set(sampledRankCol, v); return this; }
+    public SequentialRankingEvaluator setSampledRankCol(String v) { set(sampledRankCol(), v); return this; }
 
     @Override
     public double evaluate(Dataset<?> dataset) {
-        Columns.existing(dataset.schema(), $(metricName).startsWith("full") ? $(fullRankCol) : $(sampledRankCol));
-        return evaluateAll(dataset).get($(metricName) + "@" + $(k));
+        Columns.existing(dataset.schema(), getMetricName().startsWith("full") ? getFullRankCol() : getSampledRankCol());
+        return evaluateAll(dataset).get(getMetricName() + "@" + getK());
     }
 
     /**
@@ -96,10 +102,10 @@ public final class SequentialRankingEvaluator extends Evaluator implements Defau
      * ({@code full_users}); protocols whose rank column is missing are left out.
      */
     public Map<String, Double> evaluateAll(Dataset<?> dataset) {
-        int cut = (Integer) $(k);
+        int cut = getK();
         Map<String, Column> aggregates = new LinkedHashMap<>();
         for (String protocol : new String[]{"full", "sampled"}) {
-            String column = protocol.equals("full") ? $(fullRankCol) : $(sampledRankCol);
+            String column = protocol.equals("full") ? getFullRankCol() : getSampledRankCol();
             if (!java.util.Arrays.asList(dataset.schema().fieldNames()).contains(column)) {
                 continue;
             }
@@ -112,7 +118,7 @@ public final class SequentialRankingEvaluator extends Evaluator implements Defau
             aggregates.put(protocol + "_users", count(rank));
         }
         if (aggregates.isEmpty()) {
-            throw new IllegalArgumentException("neither rank column " + $(fullRankCol) + " nor " + $(sampledRankCol)
+            throw new IllegalArgumentException("neither rank column " + getFullRankCol() + " nor " + getSampledRankCol()
                     + " exists; set targetCol on the SASRecModel to add them");
         }
         Row r = dataset.agg(aggregates.values().iterator().next(),

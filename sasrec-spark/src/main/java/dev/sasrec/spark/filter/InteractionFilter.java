@@ -1,11 +1,11 @@
 package dev.sasrec.spark.filter;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -31,11 +31,6 @@ public final class InteractionFilter extends Transformer implements DefaultParam
     private static final Logger LOG = LoggerFactory.getLogger(InteractionFilter.class);
 
     private final String uid;
-    private final Param<String> userCol;
-    private final Param<String> itemCol;
-    private final IntParam minUserInteractions;
-    private final IntParam minItemInteractions;
-    private final IntParam maxIterations;
 
     /** What a filter run removed. */
     public record Report(long eventsIn, long eventsOut, long usersIn, long usersOut, long itemsIn, long itemsOut,
@@ -60,19 +55,7 @@ public final class InteractionFilter extends Transformer implements DefaultParam
     /** A filter with the given uid. */
     public InteractionFilter(String uid) {
         this.uid = uid;
-        userCol = new Param<>(this, "userCol", "user id column; default user");
-        itemCol = new Param<>(this, "itemCol", "item id column; default item");
-        minUserInteractions = new IntParam(this, "minUserInteractions",
-                "keep users with at least this many events (>= 1); default 5", ParamValidators.gtEq(1));
-        minItemInteractions = new IntParam(this, "minItemInteractions",
-                "keep items with at least this many events (>= 1); default 5", ParamValidators.gtEq(1));
-        maxIterations = new IntParam(this, "maxIterations", "most filtering rounds (>= 1); default 50",
-                ParamValidators.gtEq(1));
-        setDefault(userCol, "user");
-        setDefault(itemCol, "item");
-        setDefault(minUserInteractions, 5);
-        setDefault(minItemInteractions, 5);
-        setDefault(maxIterations, 50);
+        DefaultedParams.initialise(this);
     }
 
     @Override
@@ -80,32 +63,54 @@ public final class InteractionFilter extends Transformer implements DefaultParam
         return uid;
     }
 
-    /** @return user column param */
-    public Param<String> userCol() { return userCol; }
-    /** @return item column param */
-    public Param<String> itemCol() { return itemCol; }
-    /** @return minimum events per user param */
-    public IntParam minUserInteractions() { return minUserInteractions; }
-    /** @return minimum events per item param */
-    public IntParam minItemInteractions() { return minItemInteractions; }
-    /** @return maximum rounds param */
-    public IntParam maxIterations() { return maxIterations; }
+    /** @return user id column param */
+    public Param<String> userCol() { return DefaultedParams.string(this, "userCol", "user id column", "user"); }
+    /** @return user id column */
+    public String getUserCol() { return getOrDefault(userCol()); }
+    /** @param v user id column */
+    public InteractionFilter setUserCol(String v) { set(userCol(), v); return this; }
 
-    /** @param v user column */
-    public InteractionFilter setUserCol(String v) { set(userCol, v); return this; }
-    /** @param v item column */
-    public InteractionFilter setItemCol(String v) { set(itemCol, v); return this; }
-    /** @param v minimum events per user */
-    public InteractionFilter setMinUserInteractions(int v) { set(minUserInteractions, v); return this; }
-    /** @param v minimum events per item */
-    public InteractionFilter setMinItemInteractions(int v) { set(minItemInteractions, v); return this; }
-    /** @param v maximum rounds */
-    public InteractionFilter setMaxIterations(int v) { set(maxIterations, v); return this; }
+    /** @return item id column param */
+    public Param<String> itemCol() { return DefaultedParams.string(this, "itemCol", "item id column", "item"); }
+    /** @return item id column */
+    public String getItemCol() { return getOrDefault(itemCol()); }
+    /** @param v item id column */
+    public InteractionFilter setItemCol(String v) { set(itemCol(), v); return this; }
+
+    /** @return least events a kept user has param */
+    public IntParam minUserInteractions() {
+        return DefaultedParams.atLeast(this, "minUserInteractions",
+                "keep users with at least this many events", 5, 1);
+    }
+    /** @return least events a kept user has */
+    public int getMinUserInteractions() { return (Integer) getOrDefault(minUserInteractions()); }
+    /** @param v least events a kept user has */
+    public InteractionFilter setMinUserInteractions(int v) { set(minUserInteractions(), v); return this; }
+
+    /** @return least events a kept item has param */
+    public IntParam minItemInteractions() {
+        return DefaultedParams.atLeast(this, "minItemInteractions",
+                "keep items with at least this many events", 5, 1);
+    }
+    /** @return least events a kept item has */
+    public int getMinItemInteractions() { return (Integer) getOrDefault(minItemInteractions()); }
+    /** @param v least events a kept item has */
+    public InteractionFilter setMinItemInteractions(int v) { set(minItemInteractions(), v); return this; }
+
+    /** @return most filtering rounds param */
+    public IntParam maxIterations() {
+        return DefaultedParams.atLeast(this, "maxIterations",
+                "most filtering rounds", 50, 1);
+    }
+    /** @return most filtering rounds */
+    public int getMaxIterations() { return (Integer) getOrDefault(maxIterations()); }
+    /** @param v most filtering rounds */
+    public InteractionFilter setMaxIterations(int v) { set(maxIterations(), v); return this; }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        Columns.existing(schema, $(userCol));
-        Columns.existing(schema, $(itemCol));
+        Columns.existing(schema, getUserCol());
+        Columns.existing(schema, getItemCol());
         return schema;
     }
 
@@ -119,10 +124,10 @@ public final class InteractionFilter extends Transformer implements DefaultParam
     /** Filters {@code dataset} and reports what was removed. The result is persisted; unpersist it when done. */
     public Result filter(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        String user = $(userCol);
-        String item = $(itemCol);
-        int minUser = (Integer) $(minUserInteractions);
-        int minItem = (Integer) $(minItemInteractions);
+        String user = getUserCol();
+        String item = getItemCol();
+        int minUser = getMinUserInteractions();
+        int minItem = getMinItemInteractions();
         Dataset<Row> current = dataset.toDF().persist(StorageLevel.MEMORY_AND_DISK());
         long eventsIn = current.count();
         long usersIn = current.select(user).distinct().count();
@@ -130,7 +135,7 @@ public final class InteractionFilter extends Transformer implements DefaultParam
         long size = eventsIn;
         int iterations = 0;
         boolean converged = false;
-        while (iterations < (Integer) $(maxIterations)) {
+        while (iterations < getMaxIterations()) {
             iterations++;
             Dataset<Row> users = current.groupBy(user).count().filter(col("count").geq(minUser)).select(user);
             Dataset<Row> items = current.groupBy(item).count().filter(col("count").geq(minItem)).select(item);

@@ -58,6 +58,12 @@ public final class DefaultedParams {
                 ParamValidators.gtEq(min)), defaultValue);
     }
 
+    /** A long param with a default, at least {@code min}. */
+    public static LongParam atLeast(Params owner, String name, String doc, long defaultValue, long min) {
+        return withDefault(owner, new LongParam(owner, name, doc + " (>= " + min + "); default " + defaultValue,
+                ParamValidators.gtEq(min)), defaultValue);
+    }
+
     /** A double param with a default, at least {@code min}. */
     public static DoubleParam atLeast(Params owner, String name, String doc, double defaultValue, double min) {
         return withDefault(owner, new DoubleParam(owner, name, doc + " (>= " + shown(min) + "); default " + shown(defaultValue),

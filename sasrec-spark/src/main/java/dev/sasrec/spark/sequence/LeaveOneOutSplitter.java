@@ -1,5 +1,6 @@
 package dev.sasrec.spark.sequence;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import dev.sasrec.spark.index.ItemVocabulary;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.ml.Transformer;
@@ -31,16 +32,11 @@ import static org.apache.spark.sql.functions.when;
  * sequence; the test input is the training sequence plus the validation item. Users with fewer than 3 items keep
  * everything for training and get null targets.
  */
-public final class LeaveOneOutSplitter extends Transformer implements DefaultParamsWritable {
+public final class LeaveOneOutSplitter extends Transformer implements IndexedItemsInput<LeaveOneOutSplitter>, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final Param<String> inputCol;
-    private final Param<String> trainCol;
-    private final Param<String> validationTargetCol;
-    private final Param<String> testInputCol;
-    private final Param<String> testTargetCol;
 
     /** A splitter with a random uid. */
     public LeaveOneOutSplitter() {
@@ -50,16 +46,7 @@ public final class LeaveOneOutSplitter extends Transformer implements DefaultPar
     /** A splitter with the given uid. */
     public LeaveOneOutSplitter(String uid) {
         this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "indexed items in time order, array<int>; default itemIndex");
-        trainCol = new Param<>(this, "trainCol", "training items (also the validation input); default train");
-        validationTargetCol = new Param<>(this, "validationTargetCol", "validation target item; default validationTarget");
-        testInputCol = new Param<>(this, "testInputCol", "test input: training items and the validation item; default testInput");
-        testTargetCol = new Param<>(this, "testTargetCol", "test target item; default testTarget");
-        setDefault(inputCol, "itemIndex");
-        setDefault(trainCol, "train");
-        setDefault(validationTargetCol, "validationTarget");
-        setDefault(testInputCol, "testInput");
-        setDefault(testTargetCol, "testTarget");
+        DefaultedParams.initialise(this);
     }
 
     @Override
@@ -67,38 +54,56 @@ public final class LeaveOneOutSplitter extends Transformer implements DefaultPar
         return uid;
     }
 
-    /** @return input column param */
-    public Param<String> inputCol() { return inputCol; }
-    /** @return training column param */
-    public Param<String> trainCol() { return trainCol; }
-    /** @return validation target column param */
-    public Param<String> validationTargetCol() { return validationTargetCol; }
-    /** @return test input column param */
-    public Param<String> testInputCol() { return testInputCol; }
-    /** @return test target column param */
-    public Param<String> testTargetCol() { return testTargetCol; }
+    /** @return training items column param */
+    public Param<String> trainCol() {
+        return DefaultedParams.string(this, "trainCol",
+                "training items (also the validation input)", "train");
+    }
+    /** @return training items column */
+    public String getTrainCol() { return getOrDefault(trainCol()); }
+    /** @param v training items column */
+    public LeaveOneOutSplitter setTrainCol(String v) { set(trainCol(), v); return this; }
 
-    /** @param v input column */
-    public LeaveOneOutSplitter setInputCol(String v) { set(inputCol, v); return this; }
-    /** @param v training column */
-    public LeaveOneOutSplitter setTrainCol(String v) { set(trainCol, v); return this; }
+    /** @return validation target column param */
+    public Param<String> validationTargetCol() {
+        return DefaultedParams.string(this, "validationTargetCol",
+                "validation target item", "validationTarget");
+    }
+    /** @return validation target column */
+    public String getValidationTargetCol() { return getOrDefault(validationTargetCol()); }
     /** @param v validation target column */
-    public LeaveOneOutSplitter setValidationTargetCol(String v) { set(validationTargetCol, v); return this; }
+    public LeaveOneOutSplitter setValidationTargetCol(String v) { set(validationTargetCol(), v); return this; }
+
+    /** @return test input column param */
+    public Param<String> testInputCol() {
+        return DefaultedParams.string(this, "testInputCol",
+                "test input: training items and the validation item", "testInput");
+    }
+    /** @return test input column */
+    public String getTestInputCol() { return getOrDefault(testInputCol()); }
     /** @param v test input column */
-    public LeaveOneOutSplitter setTestInputCol(String v) { set(testInputCol, v); return this; }
+    public LeaveOneOutSplitter setTestInputCol(String v) { set(testInputCol(), v); return this; }
+
+    /** @return test target column param */
+    public Param<String> testTargetCol() {
+        return DefaultedParams.string(this, "testTargetCol",
+                "test target item", "testTarget");
+    }
+    /** @return test target column */
+    public String getTestTargetCol() { return getOrDefault(testTargetCol()); }
     /** @param v test target column */
-    public LeaveOneOutSplitter setTestTargetCol(String v) { set(testTargetCol, v); return this; }
+    public LeaveOneOutSplitter setTestTargetCol(String v) { set(testTargetCol(), v); return this; }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        StructField in = Columns.intArray(schema, $(inputCol));
+        StructField in = Columns.intArray(schema, getInputCol());
         Metadata vocabulary = ItemVocabulary.of(in).map(ItemVocabulary::toMetadata).orElse(Metadata.empty());
         StructType out = schema;
-        for (Param<String> p : java.util.List.of(trainCol, validationTargetCol, testInputCol, testTargetCol)) {
+        for (Param<String> p : java.util.List.of(trainCol(), validationTargetCol(), testInputCol(), testTargetCol())) {
             Columns.requireAbsent(out, $(p));
-            boolean array = p == trainCol || p == testInputCol;
+            boolean array = p.equals(trainCol()) || p.equals(testInputCol());
             out = out.add(new StructField($(p), array ? new ArrayType(DataTypes.IntegerType, false) : DataTypes.IntegerType,
-                    p != trainCol, vocabulary));
+                    !p.equals(trainCol()), vocabulary));
         }
         return out;
     }
@@ -106,18 +111,18 @@ public final class LeaveOneOutSplitter extends Transformer implements DefaultPar
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType schema = transformSchema(dataset.schema());
-        Column items = col($(inputCol));
+        Column items = col(getInputCol());
         Column n = size(items);
         Column split = n.geq(3);
         return dataset
-                .withColumn($(trainCol), when(split, slice(items, lit(1), n.minus(2))).otherwise(items),
-                        schema.apply($(trainCol)).metadata())
-                .withColumn($(validationTargetCol), when(split, element_at(items, -2)),
-                        schema.apply($(validationTargetCol)).metadata())
-                .withColumn($(testInputCol), when(split, slice(items, lit(1), n.minus(1))),
-                        schema.apply($(testInputCol)).metadata())
-                .withColumn($(testTargetCol), when(split, element_at(items, -1)),
-                        schema.apply($(testTargetCol)).metadata());
+                .withColumn(getTrainCol(), when(split, slice(items, lit(1), n.minus(2))).otherwise(items),
+                        schema.apply(getTrainCol()).metadata())
+                .withColumn(getValidationTargetCol(), when(split, element_at(items, -2)),
+                        schema.apply(getValidationTargetCol()).metadata())
+                .withColumn(getTestInputCol(), when(split, slice(items, lit(1), n.minus(1))),
+                        schema.apply(getTestInputCol()).metadata())
+                .withColumn(getTestTargetCol(), when(split, element_at(items, -1)),
+                        schema.apply(getTestTargetCol()).metadata());
     }
 
     @Override

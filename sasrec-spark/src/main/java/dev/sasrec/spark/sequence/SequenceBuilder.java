@@ -1,12 +1,12 @@
 package dev.sasrec.spark.sequence;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import dev.sasrec.spark.index.ItemVocabulary;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -34,14 +34,11 @@ import static org.apache.spark.sql.functions.slice;
  * to), keeps the last {@code maxLen} items and left-pads with 0 to exactly {@code maxLen}. The vocabulary in the
  * input column's metadata is kept.
  */
-public final class SequenceBuilder extends Transformer implements DefaultParamsWritable {
+public final class SequenceBuilder extends Transformer implements IndexedItemsInput<SequenceBuilder>, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final Param<String> inputCol;
-    private final Param<String> outputCol;
-    private final IntParam maxLen;
 
     /** A builder with a random uid. */
     public SequenceBuilder() {
@@ -51,12 +48,7 @@ public final class SequenceBuilder extends Transformer implements DefaultParamsW
     /** A builder with the given uid. */
     public SequenceBuilder(String uid) {
         this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "indexed items in time order, array<int>; default itemIndex");
-        outputCol = new Param<>(this, "outputCol", "last maxLen items, left-padded with 0; default sequence");
-        maxLen = new IntParam(this, "maxLen", "sequence length n (>= 1); default 200", ParamValidators.gtEq(1));
-        setDefault(inputCol, "itemIndex");
-        setDefault(outputCol, "sequence");
-        setDefault(maxLen, 200);
+        DefaultedParams.initialise(this);
     }
 
     @Override
@@ -64,36 +56,39 @@ public final class SequenceBuilder extends Transformer implements DefaultParamsW
         return uid;
     }
 
-    /** @return input column param */
-    public Param<String> inputCol() { return inputCol; }
     /** @return output column param */
-    public Param<String> outputCol() { return outputCol; }
-    /** @return sequence length param */
-    public IntParam maxLen() { return maxLen; }
-
-    /** @param v input column */
-    public SequenceBuilder setInputCol(String v) { set(inputCol, v); return this; }
+    public Param<String> outputCol() {
+        return DefaultedParams.string(this, "outputCol",
+                "last maxLen items, left-padded with 0", "sequence");
+    }
+    /** @return output column */
+    public String getOutputCol() { return getOrDefault(outputCol()); }
     /** @param v output column */
-    public SequenceBuilder setOutputCol(String v) { set(outputCol, v); return this; }
-    /** @param v sequence length */
-    public SequenceBuilder setMaxLen(int v) { set(maxLen, v); return this; }
+    public SequenceBuilder setOutputCol(String v) { set(outputCol(), v); return this; }
+
+    /** @return sequence length n param */
+    public IntParam maxLen() { return DefaultedParams.atLeast(this, "maxLen", "sequence length n", 200, 1); }
+    /** @return sequence length n */
+    public int getMaxLen() { return (Integer) getOrDefault(maxLen()); }
+    /** @param v sequence length n */
+    public SequenceBuilder setMaxLen(int v) { set(maxLen(), v); return this; }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        StructField in = Columns.intArray(schema, $(inputCol));
-        Columns.requireAbsent(schema, $(outputCol));
-        return schema.add(new StructField($(outputCol), new ArrayType(DataTypes.IntegerType, false), false,
+        StructField in = Columns.intArray(schema, getInputCol());
+        Columns.requireAbsent(schema, getOutputCol());
+        return schema.add(new StructField(getOutputCol(), new ArrayType(DataTypes.IntegerType, false), false,
                 ItemVocabulary.of(in).map(ItemVocabulary::toMetadata).orElse(Metadata.empty())));
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
-        int n = (Integer) $(maxLen);
-        Column items = filter(col($(inputCol)), x -> x.gt(0));
+        int n = getMaxLen();
+        Column items = filter(col(getInputCol()), x -> x.gt(0));
         Column kept = slice(items, greatest(size(items).minus(n).plus(1), lit(1)), lit(n));
         Column padded = concat(array_repeat(lit(0), greatest(lit(n).minus(size(kept)), lit(0))), kept);
-        return dataset.withColumn($(outputCol), padded, out.apply($(outputCol)).metadata());
+        return dataset.withColumn(getOutputCol(), padded, out.apply(getOutputCol()).metadata());
     }
 
     @Override

@@ -1,12 +1,12 @@
 package dev.sasrec.spark.sessions;
 
+import dev.sasrec.spark.params.DefaultedParams;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -62,15 +62,6 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     public static final String TIME_INVALID = "time null, negative or not finite";
 
     private final String uid;
-    private final Param<String> userCol;
-    private final Param<String> itemCol;
-    private final Param<String> timeCol;
-    private final Param<String> timeUnit;
-    private final LongParam sessionGapSeconds;
-    private final BooleanParam dropRepeats;
-    private final Param<String> sessionCol;
-    private final Param<String> outputCol;
-    private final Param<String> handleInvalid;
 
     /** A sessionizer with a random uid. */
     public Sessionizer() {
@@ -80,33 +71,7 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     /** A sessionizer with the given uid. */
     public Sessionizer(String uid) {
         this.uid = uid;
-        userCol = new Param<>(this, "userCol", "user id column (any type); default user");
-        itemCol = new Param<>(this, "itemCol", "item id column (any orderable type); default item");
-        timeCol = new Param<>(this, "timeCol",
-                "event time column: timestamp, or a number in timeUnit since the epoch; default timestamp");
-        timeUnit = new Param<>(this, "timeUnit",
-                "unit of a numeric time column: seconds or milliseconds; default seconds",
-                ParamValidators.inArray(new String[]{"seconds", "milliseconds"}));
-        sessionGapSeconds = new LongParam(this, "sessionGapSeconds",
-                "start a new session after this many seconds without events; 0 keeps one sequence per user (>= 0); default 0",
-                ParamValidators.gtEq(0));
-        dropRepeats = new BooleanParam(this, "dropRepeats",
-                "drop an event whose item equals the previous event's item in the same sequence; default false");
-        sessionCol = new Param<>(this, "sessionCol", "output column of the 0-based session index; default session");
-        outputCol = new Param<>(this, "outputCol", "output column of the time-ordered items; default items");
-        handleInvalid = new Param<>(this, "handleInvalid",
-                "events with a null or empty user or item, or a null, negative or non-finite time: error (fail, naming the "
-                        + "column and the value) or skip (invalidEvents counts them); default error",
-                ParamValidators.inArray(new String[]{"error", "skip"}));
-        setDefault(userCol, "user");
-        setDefault(itemCol, "item");
-        setDefault(timeCol, "timestamp");
-        setDefault(timeUnit, "seconds");
-        setDefault(sessionGapSeconds, 0L);
-        setDefault(dropRepeats, false);
-        setDefault(sessionCol, "session");
-        setDefault(outputCol, "items");
-        setDefault(handleInvalid, "error");
+        DefaultedParams.initialise(this);
     }
 
     @Override
@@ -114,87 +79,140 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
         return uid;
     }
 
-    /** @return the user id column param */
-    public Param<String> userCol() { return userCol; }
-    /** @return the item id column param */
-    public Param<String> itemCol() { return itemCol; }
-    /** @return the event time column param */
-    public Param<String> timeCol() { return timeCol; }
-    /** @return the numeric time unit param */
-    public Param<String> timeUnit() { return timeUnit; }
-    /** @return the session gap param */
-    public LongParam sessionGapSeconds() { return sessionGapSeconds; }
-    /** @return the drop-repeats param */
-    public BooleanParam dropRepeats() { return dropRepeats; }
-    /** @return the session index column param */
-    public Param<String> sessionCol() { return sessionCol; }
-    /** @return the output column param */
-    public Param<String> outputCol() { return outputCol; }
-    /** @return the invalid-event handling param */
-    public Param<String> handleInvalid() { return handleInvalid; }
-
+    /** @return user id column param */
+    public Param<String> userCol() {
+        return DefaultedParams.string(this, "userCol",
+                "user id column (any type)", "user");
+    }
+    /** @return user id column */
+    public String getUserCol() { return getOrDefault(userCol()); }
     /** @param v user id column */
-    public Sessionizer setUserCol(String v) { set(userCol, v); return this; }
+    public Sessionizer setUserCol(String v) { set(userCol(), v); return this; }
+
+    /** @return item id column param */
+    public Param<String> itemCol() {
+        return DefaultedParams.string(this, "itemCol",
+                "item id column (any orderable type)", "item");
+    }
+    /** @return item id column */
+    public String getItemCol() { return getOrDefault(itemCol()); }
     /** @param v item id column */
-    public Sessionizer setItemCol(String v) { set(itemCol, v); return this; }
+    public Sessionizer setItemCol(String v) { set(itemCol(), v); return this; }
+
+    /** @return event time column param */
+    public Param<String> timeCol() {
+        return DefaultedParams.string(this, "timeCol",
+                "event time column: timestamp, or a number in timeUnit since the epoch", "timestamp");
+    }
+    /** @return event time column */
+    public String getTimeCol() { return getOrDefault(timeCol()); }
     /** @param v event time column */
-    public Sessionizer setTimeCol(String v) { set(timeCol, v); return this; }
-    /** @param v seconds or milliseconds */
-    public Sessionizer setTimeUnit(String v) { set(timeUnit, v); return this; }
-    /** @param v inactivity gap in seconds; 0 for no split */
-    public Sessionizer setSessionGapSeconds(long v) { set(sessionGapSeconds, v); return this; }
-    /** @param v drop consecutive repeats */
-    public Sessionizer setDropRepeats(boolean v) { set(dropRepeats, v); return this; }
+    public Sessionizer setTimeCol(String v) { set(timeCol(), v); return this; }
+
+    /** @return unit of a numeric time column param */
+    public Param<String> timeUnit() {
+        return DefaultedParams.choice(this, "timeUnit",
+                "unit of a numeric time column", "seconds", "seconds", "milliseconds");
+    }
+    /** @return unit of a numeric time column */
+    public String getTimeUnit() { return getOrDefault(timeUnit()); }
+    /** @param v unit of a numeric time column */
+    public Sessionizer setTimeUnit(String v) { set(timeUnit(), v); return this; }
+
+    /** @return inactivity gap in seconds that starts a new session, 0 for none param */
+    public LongParam sessionGapSeconds() {
+        return DefaultedParams.atLeast(this, "sessionGapSeconds",
+                "start a new session after this many seconds without events; 0 keeps one sequence per user", 0L, 0L);
+    }
+    /** @return inactivity gap in seconds that starts a new session, 0 for none */
+    public long getSessionGapSeconds() { return (Long) getOrDefault(sessionGapSeconds()); }
+    /** @param v inactivity gap in seconds that starts a new session, 0 for none */
+    public Sessionizer setSessionGapSeconds(long v) { set(sessionGapSeconds(), v); return this; }
+
+    /** @return whether consecutive repeats are dropped param */
+    public BooleanParam dropRepeats() {
+        return DefaultedParams.flag(this, "dropRepeats",
+                "drop an event whose item equals the previous event's item in the same sequence", false);
+    }
+    /** @return whether consecutive repeats are dropped */
+    public boolean getDropRepeats() { return (Boolean) getOrDefault(dropRepeats()); }
+    /** @param v whether consecutive repeats are dropped */
+    public Sessionizer setDropRepeats(boolean v) { set(dropRepeats(), v); return this; }
+
+    /** @return session index column param */
+    public Param<String> sessionCol() {
+        return DefaultedParams.string(this, "sessionCol",
+                "output column of the 0-based session index", "session");
+    }
+    /** @return session index column */
+    public String getSessionCol() { return getOrDefault(sessionCol()); }
     /** @param v session index column */
-    public Sessionizer setSessionCol(String v) { set(sessionCol, v); return this; }
+    public Sessionizer setSessionCol(String v) { set(sessionCol(), v); return this; }
+
+    /** @return output column param */
+    public Param<String> outputCol() {
+        return DefaultedParams.string(this, "outputCol",
+                "output column of the time-ordered items", "items");
+    }
+    /** @return output column */
+    public String getOutputCol() { return getOrDefault(outputCol()); }
     /** @param v output column */
-    public Sessionizer setOutputCol(String v) { set(outputCol, v); return this; }
-    /** @param v error or skip */
-    public Sessionizer setHandleInvalid(String v) { set(handleInvalid, v); return this; }
+    public Sessionizer setOutputCol(String v) { set(outputCol(), v); return this; }
+
+    /** @return invalid-event handling: error or skip param */
+    public Param<String> handleInvalid() {
+        return DefaultedParams.choice(this, "handleInvalid",
+                "events with a null or empty user or item, or a null, negative or non-finite time: error (fail, "
+                        + "naming the column and the value) or skip (invalidEvents counts them)", "error", "error", "skip");
+    }
+    /** @return invalid-event handling: error or skip */
+    public String getHandleInvalid() { return getOrDefault(handleInvalid()); }
+    /** @param v invalid-event handling: error or skip */
+    public Sessionizer setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
     private boolean splitsSessions() {
-        return (Long) $(sessionGapSeconds) > 0;
+        return getSessionGapSeconds() > 0;
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        StructField user = Columns.existing(schema, $(userCol));
-        StructField item = Columns.existing(schema, $(itemCol));
-        StructField time = Columns.existing(schema, $(timeCol));
+        StructField user = Columns.existing(schema, getUserCol());
+        StructField item = Columns.existing(schema, getItemCol());
+        StructField time = Columns.existing(schema, getTimeCol());
         if (!(time.dataType() instanceof NumericType) && !time.dataType().equals(DataTypes.TimestampType)
                 && !time.dataType().equals(DataTypes.TimestampNTZType)) {
-            throw new IllegalArgumentException("column " + $(timeCol) + ": type " + time.dataType().simpleString()
-                    + ", expected a timestamp or a number of " + $(timeUnit) + " since the epoch");
+            throw new IllegalArgumentException("column " + getTimeCol() + ": type " + time.dataType().simpleString()
+                    + ", expected a timestamp or a number of " + getTimeUnit() + " since the epoch");
         }
         List<StructField> out = new ArrayList<>();
         out.add(user);
         if (splitsSessions()) {
-            out.add(DataTypes.createStructField($(sessionCol), DataTypes.IntegerType, false));
+            out.add(DataTypes.createStructField(getSessionCol(), DataTypes.IntegerType, false));
         }
-        out.add(DataTypes.createStructField($(outputCol), new ArrayType(item.dataType(), false), false));
+        out.add(DataTypes.createStructField(getOutputCol(), new ArrayType(item.dataType(), false), false));
         return DataTypes.createStructType(out);
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        String user = $(userCol);
-        String item = $(itemCol);
+        String user = getUserCol();
+        String item = getItemCol();
         Dataset<Row> events = validEvents(dataset).select(col(user), col(item), seconds(dataset.schema()).as("__t"));
 
         List<Column> keys = new ArrayList<>();
         keys.add(col(user));
-        if (splitsSessions() || (Boolean) $(dropRepeats)) {
+        if (splitsSessions() || getDropRepeats()) {
             WindowSpec byTime = Window.partitionBy(col(user)).orderBy(col("__t"), col(item));
             if (splitsSessions()) {
                 Column gap = col("__t").minus(lag(col("__t"), 1).over(byTime));
-                Column starts = when(gap.isNull().or(gap.gt((double) (Long) $(sessionGapSeconds))), 1).otherwise(0);
+                Column starts = when(gap.isNull().or(gap.gt((double) getSessionGapSeconds())), 1).otherwise(0);
                 events = events.withColumn("__start", starts)
-                        .withColumn($(sessionCol), sum(col("__start")).over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
+                        .withColumn(getSessionCol(), sum(col("__start")).over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
                                 .minus(1).cast("int"));
-                keys.add(col($(sessionCol)));
+                keys.add(col(getSessionCol()));
             }
-            if ((Boolean) $(dropRepeats)) {
+            if (getDropRepeats()) {
                 WindowSpec inSequence = Window.partitionBy(keys.toArray(new Column[0])).orderBy(col("__t"), col(item));
                 events = events.withColumn("__previous", lag(col(item), 1).over(inSequence))
                         .filter(col("__previous").isNull().or(col("__previous").notEqual(col(item))));
@@ -203,7 +221,7 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
         Dataset<Row> grouped = events.groupBy(keys.toArray(new Column[0]))
                 .agg(array_sort(collect_list(struct(col("__t"), col(item).as("item")))).as("__events"));
         List<Column> out = new ArrayList<>(keys);
-        out.add(org.apache.spark.sql.functions.transform(col("__events"), e -> e.getField("item")).as($(outputCol)));
+        out.add(org.apache.spark.sql.functions.transform(col("__events"), e -> e.getField("item")).as(getOutputCol()));
         return grouped.select(out.toArray(new Column[0]));
     }
 
@@ -216,7 +234,7 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     public Dataset<Row> validEvents(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         Column reason = invalidReason(dataset.schema());
-        if ($(handleInvalid).equals("skip")) {
+        if (getHandleInvalid().equals("skip")) {
             return dataset.toDF().filter(reason.isNull());
         }
         Column message = concat(lit("Sessionizer: invalid event: "), reason, lit("; set handleInvalid=skip to drop such events"));
@@ -232,8 +250,8 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     public java.util.Map<String, Long> invalidEvents(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         StructType schema = dataset.schema();
-        Column kind = when(blank($(userCol), schema), lit(USER_INVALID))
-                .when(blank($(itemCol), schema), lit(ITEM_INVALID))
+        Column kind = when(blank(getUserCol(), schema), lit(USER_INVALID))
+                .when(blank(getItemCol(), schema), lit(ITEM_INVALID))
                 .when(badTime(schema), lit(TIME_INVALID));
         java.util.Map<String, Long> counts = new java.util.TreeMap<>();
         for (Row r : dataset.select(kind.as("kind")).filter(col("kind").isNotNull()).groupBy("kind").count().collectAsList()) {
@@ -244,20 +262,20 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
 
     /** The event time in seconds since the epoch, as a double. */
     private Column seconds(StructType schema) {
-        Column t = col($(timeCol));
-        if (schema.apply($(timeCol)).dataType() instanceof NumericType) {
-            return $(timeUnit).equals("milliseconds") ? t.cast("double").divide(1000.0) : t.cast("double");
+        Column t = col(getTimeCol());
+        if (schema.apply(getTimeCol()).dataType() instanceof NumericType) {
+            return getTimeUnit().equals("milliseconds") ? t.cast("double").divide(1000.0) : t.cast("double");
         }
         return unix_micros(t.cast("timestamp")).cast("double").divide(1e6);
     }
 
     /** Null when the event is valid, otherwise what is wrong with it, naming the column and the value. */
     private Column invalidReason(StructType schema) {
-        String expectedTime = ", expected a timestamp or a non-negative, finite number of " + $(timeUnit) + " since the epoch";
-        return when(blank($(userCol), schema), lit("column " + $(userCol) + " is null or empty"))
-                .when(blank($(itemCol), schema), lit("column " + $(itemCol) + " is null or empty"))
-                .when(badTime(schema), concat(lit("column " + $(timeCol) + " has value "),
-                        coalesce(col($(timeCol)).cast("string"), lit("null")), lit(expectedTime)));
+        String expectedTime = ", expected a timestamp or a non-negative, finite number of " + getTimeUnit() + " since the epoch";
+        return when(blank(getUserCol(), schema), lit("column " + getUserCol() + " is null or empty"))
+                .when(blank(getItemCol(), schema), lit("column " + getItemCol() + " is null or empty"))
+                .when(badTime(schema), concat(lit("column " + getTimeCol() + " has value "),
+                        coalesce(col(getTimeCol()).cast("string"), lit("null")), lit(expectedTime)));
     }
 
     /** Null, or an empty or blank string. */
