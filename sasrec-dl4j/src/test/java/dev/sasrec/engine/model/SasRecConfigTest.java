@@ -92,6 +92,20 @@ class SasRecConfigTest {
         assertEquals("a finite value > 0", HyperParameter.named("learningRate").expected());
         assertEquals("one of bce, ce, sampled", HyperParameter.named("loss").expected());
         assertEquals("true or false", HyperParameter.named("preLayerNorm").expected());
+        assertEquals("an integer", HyperParameter.named("seed").expected());
+        HyperParameter dropout = HyperParameter.named("dropout");
+        assertEquals(double.class, dropout.type());
+        assertEquals(0.0, dropout.min());
+        assertEquals(1.0, dropout.max());
+        assertTrue(!dropout.minExclusive() && dropout.maxExclusive());
+        assertTrue(HyperParameter.named("learningRate").minExclusive());
+        assertEquals(int.class, HyperParameter.named("maxLen").type());
+        assertEquals(1.0, HyperParameter.named("maxLen").min());
+        assertTrue(!HyperParameter.named("maxLen").maxExclusive() && !HyperParameter.named("maxLen").minExclusive());
+        assertEquals(long.class, HyperParameter.named("seed").type());
+        assertEquals(Loss.class, HyperParameter.named("loss").type());
+        assertTrue(dropout.doc().startsWith("dropout rate"), dropout.doc());
+        assertEquals("dropout (a value in [0, 1); default 0.2)", dropout.toString());
     }
 
     @Test
@@ -103,6 +117,10 @@ class SasRecConfigTest {
         assertEquals(typed, text);
         assertEquals(7L, typed.seed());
         assertEquals(0.5, SasRecConfig.builder().set("dropout", 0.5f).build().dropout());
+        assertEquals(9L, SasRecConfig.builder().set("seed", 9L).build().seed());
+        assertEquals(3.0, SasRecConfig.builder().set("l2Emb", 3L).build().l2Emb());
+        assertMessage(() -> SasRecConfig.builder().set("seed", 7.5), "seed: invalid value 7.5 of type Double");
+        assertMessage(() -> SasRecConfig.builder().set("loss", 1), "loss: invalid value 1 of type Integer", "one of bce");
         assertMessage(() -> SasRecConfig.builder().set("hiddenUnits", 6.5), "hiddenUnits: invalid value 6.5 of type Double",
                 "an integer >= 1");
         assertMessage(() -> SasRecConfig.builder().set("preLayerNorm", 1), "preLayerNorm", "true or false");
