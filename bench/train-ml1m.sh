@@ -2,7 +2,8 @@
 # Engine benchmark: trains SASRec on a `user item` file (default: MovieLens-1M from ../shared) with the
 # single-JVM trainer and prints one progress line per epoch, the test metrics every --eval-every epochs,
 # and last one JSON line: epochs, seconds_per_epoch (median), peak_rss_mb, sampled_ndcg10, sampled_hr10,
-# full_ndcg10, full_hr10 (test split) and score_all_users_seconds (top-10 over all items for every user).
+# full_ndcg10, full_hr10 (test split), score_all_users_seconds (top-10 over all items for every user), loss,
+# backend and positions_per_second (real, non-padding training positions per second of the median epoch).
 #
 # Options: --data FILE  --epochs E (200)  --loss bce|ce|sampled  --threads T (2)  --eval-every K (10)
 #          --d 50  --n 200  --blocks 2  --heads 1  --dropout 0.2  --batch 128  --lr 0.001
@@ -12,13 +13,14 @@
 #          memory and gives the pass threads work)  --pass-threads P (T: passes of a batch, and scoring
 #          batches, run on P threads with T/P native threads each; 1 runs them one after the other)
 #          --gc-above-mb M (0: run the garbage collector after every step and pass group; M > 0: only while
-#          resident memory is above M MB)
+#          resident memory is above M MB)  --backend samediff (a training backend by name)
+#          --max-history K (keep each user's last K items before the split, to emulate short-history data)
 # JVM options can be passed through SASREC_JAVA_OPTS.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 args=("$@")

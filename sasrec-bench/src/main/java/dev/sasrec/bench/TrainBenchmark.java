@@ -14,10 +14,13 @@ import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.engine.score.ScoringPool;
 import dev.sasrec.engine.train.FitOptions;
 import dev.sasrec.engine.train.SasRecTrainer;
+import dev.sasrec.engine.train.TrainingBackend;
+import dev.sasrec.engine.train.TrainingBackends;
 import dev.sasrec.engine.train.TrainingSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -38,7 +41,7 @@ public final class TrainBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv,
                 Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
-                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads", "gc-above-mb"),
+                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads", "gc-above-mb", "backend", "max-history"),
                 Set.of("pre-ln", "no-bucketing"));
         int threads = a.getInt("threads", 2);
         int passThreads = a.getInt("pass-threads", threads);
@@ -58,13 +61,18 @@ public final class TrainBenchmark {
         int evalEvery = a.getInt("eval-every", 10);
         int evalUsers = a.getInt("eval-users", 10_000);
 
-        UserSequences seqs = UserSequences.read(data);
+        UserSequences seqs = lastItems(UserSequences.read(data), a.getInt("max-history", Integer.MAX_VALUE));
+        TrainingBackend backend = TrainingBackends.named(a.get("backend", TrainingBackends.DEFAULT));
         LeaveOneOutSplit split = LeaveOneOutSplit.of(seqs);
         TrainingSet train = TrainingSet.of(split);
         System.out.printf(Locale.ROOT, "data %s: %d users, %d items, %d interactions; config %s%n",
                 data, seqs.numUsers(), seqs.numItems(), seqs.numInteractions(), config.toMap());
 
-        SasRecTrainer trainer = new SasRecTrainer(config, seqs.numItems())
+        long positions = 0;
+        for (int[] sequence : train.sequences()) {
+            positions += Math.min(sequence.length - 1, config.maxLen());
+        }
+        SasRecTrainer trainer = new SasRecTrainer(SasRecNetwork.initialise(config, seqs.numItems()), backend)
                 .maxPositionsPerPass(a.getInt("max-positions", 6_400)).passThreads(passThreads)
                 .collectGarbageAbove((long) a.getInt("gc-above-mb", 0) << 20);
         List<Double> epochSeconds = new ArrayList<>();
@@ -104,9 +112,23 @@ public final class TrainBenchmark {
         System.out.printf(Locale.ROOT,
                 "{\"epochs\": %d, \"seconds_per_epoch\": %.2f, \"peak_rss_mb\": %d, \"sampled_ndcg10\": %.4f, "
                         + "\"sampled_hr10\": %.4f, \"full_ndcg10\": %.4f, \"full_hr10\": %.4f, "
-                        + "\"score_all_users_seconds\": %.2f, \"loss\": \"%s\"}%n",
+                        + "\"score_all_users_seconds\": %.2f, \"loss\": \"%s\", \"backend\": \"%s\", "
+                        + "\"positions_per_second\": %.0f}%n",
                 epochSeconds.size(), median, trainPeak, last[0].ndcg(), last[0].hitRate(), last[1].ndcg(),
-                last[1].hitRate(), scoreSeconds, config.loss().key());
+                last[1].hitRate(), scoreSeconds, config.loss().key(), backend.name(), positions / median);
+    }
+
+    /** Each user's last {@code k} items (all of them when there are fewer), the catalogue kept. */
+    private static UserSequences lastItems(UserSequences data, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("--max-history: invalid value " + k + ", expected an integer >= 1");
+        }
+        int[][] cut = new int[data.numUsers()][];
+        for (int u = 0; u < cut.length; u++) {
+            int[] s = data.sequences()[u];
+            cut[u] = Arrays.copyOfRange(s, Math.max(0, s.length - k), s.length);
+        }
+        return new UserSequences(cut, data.numItems());
     }
 
 }
