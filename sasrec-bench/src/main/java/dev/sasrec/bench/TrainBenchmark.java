@@ -41,7 +41,8 @@ public final class TrainBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv,
                 Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
-                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads", "gc-above-mb", "backend", "max-history"),
+                        "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads",
+                        "gc-above-mb", "backend", "max-history"),
                 Set.of("pre-ln", "no-bucketing"));
         int threads = a.getInt("threads", 2);
         int passThreads = a.getInt("pass-threads", threads);
@@ -51,11 +52,12 @@ public final class TrainBenchmark {
             throw new IllegalArgumentException("--data: no such file " + data.toAbsolutePath());
         }
         SasRecConfig config = SasRecConfig.builder()
-                .set("hiddenUnits", a.getInt("d", 50)).set("maxLen", a.getInt("n", 200)).set("numBlocks", a.getInt("blocks", 2))
-                .set("numHeads", a.getInt("heads", 1)).set("dropout", a.getDouble("dropout", 0.2))
-                .set("batchSize", a.getInt("batch", 128)).set("learningRate", a.getDouble("lr", 0.001))
-                .set("loss", a.get("loss", "bce")).set("numNegatives", a.getInt("negatives", 100))
-                .set("preLayerNorm", a.flag("pre-ln")).set("bucketByLength", !a.flag("no-bucketing")).set("l2Emb", a.getDouble("l2", 0.0))
+                .set("hiddenUnits", a.getInt("d", 50)).set("maxLen", a.getInt("n", 200))
+                .set("numBlocks", a.getInt("blocks", 2)).set("numHeads", a.getInt("heads", 1))
+                .set("dropout", a.getDouble("dropout", 0.2)).set("batchSize", a.getInt("batch", 128))
+                .set("learningRate", a.getDouble("lr", 0.001)).set("loss", a.get("loss", "bce"))
+                .set("numNegatives", a.getInt("negatives", 100)).set("preLayerNorm", a.flag("pre-ln"))
+                .set("bucketByLength", !a.flag("no-bucketing")).set("l2Emb", a.getDouble("l2", 0.0))
                 .set("seed", a.getInt("seed", 42)).build();
         int epochs = a.getInt("epochs", 200);
         int evalEvery = a.getInt("eval-every", 10);
