@@ -70,13 +70,25 @@ final class TrainingStep implements BatchGradients {
 
     @Override
     public double run(int slot, BatchGradients.Pass pass, INDArray params, INDArray gradient) {
-        Prepared p = (Prepared) pass;
+        return pass(slot, (Prepared) pass, params, gradient);
+    }
+
+    @Override
+    public double loss(INDArray params, int[][] sequences, int[][] seen) {
+        return pass(0, prepare(params, sequences, seen), params, null);
+    }
+
+    /**
+     * Runs a prepared pass on the graph of {@code slot}: forward only when {@code gradient} is null, otherwise
+     * forward and backward, writing the gradient. Frees the pass's placeholders and everything the graph allocated.
+     *
+     * @return the pass's mean loss plus the embedding L2 penalty
+     */
+    private double pass(int slot, Prepared p, INDArray params, INDArray gradient) {
         SasRecGraph graph = graph(slot);
         graph.loadParameters(layout, params);
         RecyclingMemoryManager.install(graph.sameDiff());
         double loss;
-        Map<String, INDArray> grads;
-        float[] headItemGradient = null;
         if (head.computedOutsideGraph()) {
             // Forward once for the encoder output, run the head outside the graph, then backward through the
             // surrogate loss sum(output * dL/doutput). The dropout masks are placeholders, so both passes see the
@@ -85,38 +97,22 @@ final class TrainingStep implements BatchGradients {
             long[] shape = out.shape();
             LossHead.OutputGradients outside = head.outsideGraph(HostArrays.floats(out), p.targets(),
                     layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits());
-            RecyclingMemoryManager.freeAll(graph.sameDiff());
-            p.placeholders().put(LossHead.OUTPUT_GRADIENT, HostArrays.of(outside.outputGradient(), shape));
-            grads = graph.sameDiff().calculateGradients(p.placeholders, gradientNames);
             loss = outside.loss();
-            headItemGradient = outside.itemGradient();
-        } else {
+            if (gradient != null) {
+                RecyclingMemoryManager.freeAll(graph.sameDiff());
+                p.placeholders().put(LossHead.OUTPUT_GRADIENT, HostArrays.of(outside.outputGradient(), shape));
+                Map<String, INDArray> grads = graph.sameDiff().calculateGradients(p.placeholders, gradientNames);
+                assembleGradient(graph, grads, p, params, gradient, outside.itemGradient());
+            }
+        } else if (gradient != null) {
             OutAndGrad result = graph.sameDiff().calculateGradientsAndOutputs(p.placeholders, List.of(LossHead.LOSS), gradientNames);
             loss = result.getOutputs().get(LossHead.LOSS).getDouble(0);
-            grads = result.getGradients();
-        }
-        assembleGradient(graph, grads, p, params, gradient, headItemGradient);
-        release(p.placeholders());
-        // Outputs and gradients go back to the session's manager with everything else it allocated.
-        RecyclingMemoryManager.freeAll(graph.sameDiff());
-        return loss + l2Penalty(params);
-    }
-
-    @Override
-    public double loss(INDArray params, int[][] sequences, int[][] seen) {
-        Prepared p = prepare(params, sequences, seen);
-        SasRecGraph graph = graph(0);
-        graph.loadParameters(layout, params);
-        RecyclingMemoryManager.install(graph.sameDiff());
-        double loss;
-        if (head.computedOutsideGraph()) {
-            INDArray out = graph.sameDiff().output(p.placeholders, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
-            loss = head.outsideGraph(HostArrays.floats(out), p.targets(),
-                    layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits()).loss();
+            assembleGradient(graph, result.getGradients(), p, params, gradient, null);
         } else {
             loss = graph.sameDiff().output(p.placeholders, LossHead.LOSS).get(LossHead.LOSS).getDouble(0);
         }
         release(p.placeholders());
+        // Outputs and gradients go back to the session's manager with everything else it allocated.
         RecyclingMemoryManager.freeAll(graph.sameDiff());
         return loss + l2Penalty(params);
     }
