@@ -22,4 +22,10 @@ import java.io.Serializable;
  */
 record AveragingOptions(int numWorkers, boolean sqrtLearningRate, int averagingFrequency, int aggregationDepth,
                         int maxPositionsPerPass, long collectionSlack, String trainingBackend) implements Serializable {
+
+    /** These options with the pass size and collection slack an executor's native memory allows. */
+    AveragingOptions sizedTo(int positionsPerPass, long slack) {
+        return new AveragingOptions(numWorkers, sqrtLearningRate, averagingFrequency, aggregationDepth, positionsPerPass,
+                slack, trainingBackend);
+    }
 }

@@ -136,9 +136,8 @@ final class DistributedTrainer {
             positions = Math.min(positions, fit);
         }
         summary.positionsPerPass(positions);
-        AveragingOptions averagingOptions = new AveragingOptions(workers, options.averaging().sqrtLearningRate(),
-                options.averaging().averagingFrequency(), options.averaging().aggregationDepth(), positions,
-                NativeMemoryBudget.collectionSlack(nativeBytes), options.averaging().trainingBackend());
+        AveragingOptions averagingOptions = options.averaging()
+                .sizedTo(positions, NativeMemoryBudget.collectionSlack(nativeBytes));
         ParameterAveraging averaging = new ParameterAveraging(config, numItems, averagingOptions, TrainingResources.profile(
                 options.trainingTaskCpus(), options.trainingTaskGpus(),
                 dataset.sparkSession().sparkContext()));

@@ -92,9 +92,11 @@ public final class SASRec extends Estimator<SASRecModel>
     }
 
     private TrainingOptions trainingOptions() {
+        // The pass size and collection slack as configured, with no memory budget: DistributedTrainer sizes them
+        // to the executors' native memory.
         AveragingOptions averaging = new AveragingOptions(getNumWorkers(), "sqrt".equals(getLearningRateScaling()),
-                getAveragingFrequency(), getAggregationDepth(), getMaxPositionsPerPass(), Long.MAX_VALUE,
-                getTrainingBackend());
+                getAveragingFrequency(), getAggregationDepth(), getMaxPositionsPerPass(),
+                NativeMemoryBudget.collectionSlack(java.util.OptionalLong.empty()), getTrainingBackend());
         return new TrainingOptions(engineConfig(), getItemsCol(), getMaxEpochs(), getValidationUsers(),
                 getCheckpointDir(), getCheckpointInterval(), averaging, getTrainingTaskCpus(), getTrainingTaskGpus());
     }

@@ -13,7 +13,8 @@ import dev.sasrec.engine.model.SasRecConfig;
  * @param checkpointDir   where training checkpoints go, empty for none
  * @param checkpointInterval epochs between checkpoints
  * @param averaging       how training spreads over the workers (its {@code maxPositionsPerPass} and
- *                        {@code collectionSlack} are the configured ones, before executor memory is considered)
+ *                        {@code collectionSlack} are the configured ones, before executor memory is considered:
+ *                        see {@link AveragingOptions#sizedTo})
  * @param trainingTaskCpus CPUs per training task, 0 for {@code spark.task.cpus}
  * @param trainingTaskGpus GPUs per training task, 0 for none
  */
