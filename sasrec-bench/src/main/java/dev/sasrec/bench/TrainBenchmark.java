@@ -45,7 +45,8 @@ public final class TrainBenchmark {
                         "gc-above-mb", "backend", "max-history"),
                 Set.of("pre-ln", "no-bucketing"));
         int threads = a.getInt("threads", 2);
-        int passThreads = a.getInt("pass-threads", threads);
+        TrainingBackend backend = TrainingBackends.named(a.get("backend", TrainingBackends.DEFAULT));
+        int passThreads = a.getInt("pass-threads", backend.concurrentPasses(threads));
         NativeThreads.set(Math.max(1, threads / passThreads));
         Path data = Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt"));
         if (!Files.isRegularFile(data)) {
@@ -64,7 +65,6 @@ public final class TrainBenchmark {
         int evalUsers = a.getInt("eval-users", 10_000);
 
         UserSequences seqs = lastItems(UserSequences.read(data), a.getInt("max-history", Integer.MAX_VALUE));
-        TrainingBackend backend = TrainingBackends.named(a.get("backend", TrainingBackends.DEFAULT));
         LeaveOneOutSplit split = LeaveOneOutSplit.of(seqs);
         TrainingSet train = TrainingSet.of(split);
         System.out.printf(Locale.ROOT, "data %s: %d users, %d items, %d interactions; config %s%n",
@@ -97,7 +97,8 @@ public final class TrainBenchmark {
         // Timed before the final evaluation, on a fresh pool: with --eval-every 0 this is the JVM's first scoring
         // of the trained network, as a nightly job would see it.
         double scoreSeconds;
-        try (ScoringPool pool = new ScoringPool(network, passThreads)) {
+        NativeThreads.set(1);
+        try (ScoringPool pool = new ScoringPool(network, threads)) {
             scoreSeconds = ScoreAllUsers.seconds(pool, split, 10);
         }
         if (last[0] == null) {
@@ -108,16 +109,23 @@ public final class TrainBenchmark {
                     Protocol.FULL, 10, evalUsers, config.seed());
         }
 
-        double[] sorted = epochSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double median = median(epochSeconds);
+        double warm = median(epochSeconds.size() > 1 ? epochSeconds.subList(1, epochSeconds.size()) : epochSeconds);
         System.out.printf(Locale.ROOT,
                 "{\"epochs\": %d, \"seconds_per_epoch\": %.2f, \"peak_rss_mb\": %d, \"sampled_ndcg10\": %.4f, "
                         + "\"sampled_hr10\": %.4f, \"full_ndcg10\": %.4f, \"full_hr10\": %.4f, "
                         + "\"score_all_users_seconds\": %.2f, \"loss\": \"%s\", \"backend\": \"%s\", "
-                        + "\"positions_per_second\": %.0f}%n",
+                        + "\"positions_per_second\": %.0f, \"positions_per_epoch\": %d, "
+                        + "\"warm_seconds_per_epoch\": %.3f}%n",
                 epochSeconds.size(), median, trainPeak, last[0].ndcg(), last[0].hitRate(), last[1].ndcg(),
-                last[1].hitRate(), scoreSeconds, config.loss().key(), backend.name(), positions / median);
+                last[1].hitRate(), scoreSeconds, config.loss().key(), backend.name(), positions / median, positions,
+                warm);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /** Each user's last {@code k} items (all of them when there are fewer), the catalogue kept. */

@@ -27,10 +27,13 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A pipeline and an estimator saved by an earlier release (test resource {@code legacy-layout-0.1.0}, see its
- * README) load, score and train exactly as they did when they were written.
+ * README) load and score exactly as they did when they were written, and the estimator keeps its params. Training
+ * itself has changed since (the native backend, dropout masks shared by the backends, the fused Adam update), so a
+ * refit is checked to be reproducible and as good as the saved model, not identical to it.
  */
 class LegacyLayoutTest {
 
@@ -55,17 +58,26 @@ class LegacyLayoutTest {
     }
 
     @Test
-    void aSavedEstimatorLoadsWithItsParamsAndTrainsTheSameModelAgain() throws Exception {
+    void aSavedEstimatorLoadsWithItsParamsAndTrainsReproducibly() throws Exception {
         SASRec estimator = SASRec.load(fixture.resolve("estimator").toString());
         assertEquals(8, estimator.engineConfig().hiddenUnits());
         assertEquals("sampled", estimator.engineConfig().loss().key());
         assertEquals(7, estimator.engineConfig().numNegatives());
         assertEquals(11L, estimator.engineConfig().seed());
+        SASRecModel model = refit(estimator);
+        assertEquals(recommendations(model), recommendations(refit(estimator)), "a refit is reproducible");
+        assertEquals(3, model.summary().orElseThrow().epochs().size());
+        assertEquals(5, model.summary().orElseThrow().validationUsers());
+        SASRecModel saved = (SASRecModel) PipelineModel.load(fixture.resolve("pipeline").toString()).stages()[1];
+        double savedNdcg = saved.summary().orElseThrow().epochs().get(2).validationNdcg10();
+        double refitNdcg = model.summary().orElseThrow().epochs().get(2).validationNdcg10();
+        assertTrue(refitNdcg >= savedNdcg - 0.1, "refit validation NDCG@10 " + refitNdcg + " against the saved " + savedNdcg);
+    }
+
+    private static SASRecModel refit(SASRec estimator) {
         PipelineModel refit = new Pipeline().setStages(new PipelineStage[]{
                 new ItemIndexer().setInputCol("items").setOutputCol("itemIndex"), estimator}).fit(histories());
-        SASRecModel model = (SASRecModel) refit.stages()[1];
-        assertEquals(Files.readString(fixture.resolve("recommendations.tsv")), recommendations(model));
-        assertEquals(Files.readString(fixture.resolve("epochs.tsv")), epochs(model.summary().orElseThrow()));
+        return (SASRecModel) refit.stages()[1];
     }
 
     /** The training data of the fixture (see its README). */

@@ -1,7 +1,9 @@
 package dev.sasrec.engine.loss;
 
+import dev.sasrec.engine.internal.Blas;
 import dev.sasrec.engine.internal.EncoderInputs;
 import dev.sasrec.engine.internal.HostArrays;
+import dev.sasrec.engine.internal.ItemRowGradients;
 import dev.sasrec.engine.internal.RowScatter;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -63,6 +65,53 @@ final class BinaryCrossEntropy extends TargetScoringHead {
     @Override
     void addNegatives(Map<String, INDArray> placeholders, int[][] targets, Draws draws, FloatBuffer itemTable, int d) {
         placeholders.put(NEGATIVE_EMB, EncoderInputs.gatherRows(itemTable, ((Negatives) draws).items(), 1f, d));
+    }
+
+    @Override
+    public double lossOnRows(float[] out, int[][] targets, int firstHistory, Draws draws, FloatBuffer itemTable,
+                             int numItems, int d, float scale, float[] dOut, ItemRowGradients itemGrads, Blas blas) {
+        int[][] negatives = ((Negatives) draws).items();
+        float[] positiveRow = new float[d];
+        float[] negativeRow = new float[d];
+        double loss = 0;
+        int row = 0;
+        for (int u = 0; u < targets.length; u++) {
+            int[] t = targets[u];
+            int[] negative = negatives[firstHistory + u];
+            for (int i = 0; i < t.length; i++, row++) {
+                int at = row * d;
+                if (t[i] == 0) {
+                    Arrays.fill(dOut, at, at + d, 0f);
+                    continue;
+                }
+                itemTable.get(t[i] * d, positiveRow, 0, d);
+                itemTable.get(negative[i] * d, negativeRow, 0, d);
+                float sp = 0;
+                float sn = 0;
+                for (int j = 0; j < d; j++) {
+                    sp += out[at + j] * positiveRow[j];
+                    sn += out[at + j] * negativeRow[j];
+                }
+                loss += softplus(-sp) + softplus(sn);
+                float gp = (float) ((sigmoid(sp) - 1) * scale);
+                float gn = (float) (sigmoid(sn) * scale);
+                for (int j = 0; j < d; j++) {
+                    dOut[at + j] = gp * positiveRow[j] + gn * negativeRow[j];
+                }
+                itemGrads.add(t[i], out, at, gp);
+                itemGrads.add(negative[i], out, at, gn);
+            }
+        }
+        return loss;
+    }
+
+    /** log(1 + e^x) without overflow. */
+    static double softplus(double x) {
+        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sasrec.engine.loss;
 
+import dev.sasrec.engine.internal.Blas;
+import dev.sasrec.engine.internal.ItemRowGradients;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,10 +65,26 @@ public interface LossHead {
 
     /**
      * For a head {@link #computedOutsideGraph() computed outside the graph}: the loss and its gradients from the
-     * encoder output {@code output} [B * m * d, row-major] and the item table [(N + 1), d].
+     * encoder output {@code output} [B * m * d, row-major] and the item table (see {@link #lossOnRows}).
      */
-    default OutputGradients outsideGraph(float[] output, int[][] targets, INDArray itemTable, int d) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " is computed inside the graph");
+    default OutputGradients outsideGraph(float[] output, int[][] targets, Draws draws, FloatBuffer itemTable, int numItems,
+                                         int d) {
+        int rows = 0;
+        for (int[] t : targets) {
+            for (int item : t) {
+                rows += item != 0 ? 1 : 0;
+            }
+        }
+        float[] outputGradient = new float[output.length];
+        float[] itemGradient = new float[(numItems + 1) * d];
+        if (rows == 0) {
+            return new OutputGradients(0, outputGradient, itemGradient);
+        }
+        ItemRowGradients rowGradients = new ItemRowGradients(numItems, d);
+        double sum = lossOnRows(output, targets, 0, draws, itemTable, numItems, d,
+                1f / rows, outputGradient, rowGradients, new Blas());
+        rowGradients.addTo(itemGradient);
+        return new OutputGradients(sum / rows, outputGradient, itemGradient);
     }
 
     /**
@@ -74,6 +92,24 @@ public interface LossHead {
      * item table's gradient [(N + 1) * d].
      */
     void scatter(float[] itemGradient, Map<String, INDArray> gradients, int[][] targets, Draws draws, int d);
+
+    /**
+     * The loss computed directly from encoder output rows (the native backend), with its gradients.
+     *
+     * @param out          encoder outputs [rows, d], row-major: the positions of the histories of {@code targets},
+     *                     history after history
+     * @param targets      per history, the target of each of its rows (0: no target, no loss)
+     * @param firstHistory the index in the pass of {@code targets[0]}, for the pass's {@code draws}
+     * @param itemTable    the item embedding [(N + 1), d], row 0 being padding, from element 0
+     * @param numItems     catalogue size N
+     * @param scale        the factor of every gradient (one over the pass's positions with a target)
+     * @param dOut         receives {@code scale} times dL/d(out) [rows, d] (overwritten)
+     * @param itemGrads    receives {@code scale} times the gradients of the item rows the head read
+     * @param blas         the calling thread's matrix products
+     * @return the sum of the rows' losses
+     */
+    double lossOnRows(float[] out, int[][] targets, int firstHistory, Draws draws, FloatBuffer itemTable,
+                      int numItems, int d, float scale, float[] dOut, ItemRowGradients itemGrads, Blas blas);
 
     /** Native bytes one padded position of a training pass needs for this head, beyond the encoder's. */
     long extraBytesPerPosition(int numItems);

@@ -1,7 +1,9 @@
 package dev.sasrec.engine.loss;
 
+import dev.sasrec.engine.internal.Blas;
 import dev.sasrec.engine.internal.EncoderInputs;
 import dev.sasrec.engine.internal.HostArrays;
+import dev.sasrec.engine.internal.ItemRowGradients;
 import dev.sasrec.engine.internal.RowScatter;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -9,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -82,6 +85,72 @@ final class SampledSoftmax extends TargetScoringHead {
         }
         placeholders.put(NEGATIVE_TABLE, EncoderInputs.gatherRows(itemTable, table, d));
         placeholders.put(HIT_BIAS, HostArrays.of(hit, (long) batch * m, k));
+    }
+
+    @Override
+    public double lossOnRows(float[] out, int[][] targets, int firstHistory, Draws draws, FloatBuffer itemTable,
+                             int numItems, int d, float scale, float[] dOut, ItemRowGradients itemGrads, Blas blas) {
+        int[] table = ((Table) draws).items();
+        int k = table.length;
+        int rows = 0;
+        for (int[] t : targets) {
+            rows += t.length;
+        }
+        float[] negatives = new float[k * d];
+        for (int j = 0; j < k; j++) {
+            itemTable.get(table[j] * d, negatives, j * d, d);
+        }
+        float[] logits = new float[rows * k];
+        blas.gemm(false, true, rows, k, d, 1f, out, 0, d, negatives, 0, d, 0f, logits, 0, k);
+        float[] targetRow = new float[d];
+        double loss = 0;
+        int row = 0;
+        for (int[] t : targets) {
+            for (int target : t) {
+                int at = row * d;
+                int lo = row * k;
+                row++;
+                if (target == 0) {
+                    Arrays.fill(dOut, at, at + d, 0f);
+                    Arrays.fill(logits, lo, lo + k, 0f);
+                    continue;
+                }
+                itemTable.get(target * d, targetRow, 0, d);
+                float positive = 0;
+                for (int j = 0; j < d; j++) {
+                    positive += out[at + j] * targetRow[j];
+                }
+                float max = positive;
+                for (int j = 0; j < k; j++) {
+                    if (table[j] != target) {
+                        max = Math.max(max, logits[lo + j]);
+                    }
+                }
+                double sum = Math.exp(positive - max);
+                for (int j = 0; j < k; j++) {
+                    if (table[j] != target) {
+                        sum += Math.exp(logits[lo + j] - max);
+                    }
+                }
+                double logSum = Math.log(sum) + max;
+                loss += logSum - positive;
+                float gp = (float) ((Math.exp(positive - logSum) - 1) * scale);
+                for (int j = 0; j < k; j++) {
+                    logits[lo + j] = table[j] == target ? 0f : (float) (Math.exp(logits[lo + j] - logSum) * scale);
+                }
+                for (int j = 0; j < d; j++) {
+                    dOut[at + j] = gp * targetRow[j];
+                }
+                itemGrads.add(target, out, at, gp);
+            }
+        }
+        blas.gemm(false, false, rows, d, k, 1f, logits, 0, k, negatives, 0, d, 1f, dOut, 0, d);
+        float[] negativeGrads = new float[k * d];
+        blas.gemm(true, false, k, d, rows, 1f, logits, 0, k, out, 0, d, 0f, negativeGrads, 0, d);
+        for (int j = 0; j < k; j++) {
+            itemGrads.add(table[j], negativeGrads, j * d, 1f);
+        }
+        return loss;
     }
 
     @Override

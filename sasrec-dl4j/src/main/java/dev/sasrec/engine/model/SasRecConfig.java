@@ -60,7 +60,11 @@ public record SasRecConfig(
         boolean bucketByLength,
         @Hyper(doc = "rescale a step's gradient to this L2 norm when it is larger (the loss and the gradient norm "
                 + "are then also checked to be finite); 0 turns clipping off", defaultValue = "0.0", min = 0)
-        double gradientClipNorm) implements java.io.Serializable {
+        double gradientClipNorm,
+        @Hyper(doc = "lazy Adam: item rows the step did not touch keep their parameters and moments, so a step "
+                + "costs the items it read rather than the catalogue (false: every parameter moves every step)",
+                defaultValue = "false")
+        boolean lazyAdam) implements java.io.Serializable {
 
     /** Checks what one definition cannot: the heads divide the width. {@link Builder#build()} checks the rest. */
     public SasRecConfig {

@@ -1,5 +1,6 @@
 package dev.sasrec.engine.samediff;
 
+import dev.sasrec.engine.internal.DropoutMasks;
 import dev.sasrec.engine.internal.EncoderInputs;
 import dev.sasrec.engine.internal.HostArrays;
 import dev.sasrec.engine.internal.RowScatter;
@@ -7,12 +8,9 @@ import dev.sasrec.engine.loss.LossHead;
 import dev.sasrec.engine.model.ParameterLayout;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.train.BatchGradients;
+import dev.sasrec.engine.train.EmbeddingPenalty;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
-import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -40,7 +38,8 @@ final class TrainingStep implements BatchGradients {
     private final List<SasRecGraph> graphs = new ArrayList<>();
     private final List<String> gradientNames;
     private SplittableRandom sampler;
-    private Random dropoutRandom;
+    /** The passes' dropout seeds, apart from the negatives so that splitting a batch leaves its negatives as they are. */
+    private SplittableRandom maskSeeds;
 
     TrainingStep(SasRecConfig config, int numItems, long samplerSeed) {
         this.config = config;
@@ -95,8 +94,8 @@ final class TrainingStep implements BatchGradients {
             // same network.
             INDArray out = graph.sameDiff().output(p.placeholders, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
             long[] shape = out.shape();
-            LossHead.OutputGradients outside = head.outsideGraph(HostArrays.floats(out), p.targets(),
-                    layout.view(params, ParameterLayout.ITEM_EMBEDDING), config.hiddenUnits());
+            LossHead.OutputGradients outside = head.outsideGraph(HostArrays.floats(out), p.targets(), p.draws(),
+                    EncoderInputs.itemTable(params, layout), numItems, config.hiddenUnits());
             loss = outside.loss();
             if (gradient != null) {
                 RecyclingMemoryManager.freeAll(graph.sameDiff());
@@ -114,20 +113,7 @@ final class TrainingStep implements BatchGradients {
         release(p.placeholders());
         // Outputs and gradients go back to the session's manager with everything else it allocated.
         RecyclingMemoryManager.freeAll(graph.sameDiff());
-        return loss + l2Penalty(params);
-    }
-
-    /** {@code l2Emb / 2} times the squared norm of the item and position embeddings. */
-    private double l2Penalty(INDArray params) {
-        if (config.l2Emb() == 0) {
-            return 0;
-        }
-        double sq = 0;
-        for (String name : List.of(ParameterLayout.ITEM_EMBEDDING, ParameterLayout.POSITION_EMBEDDING)) {
-            INDArray v = layout.view(params, name);
-            sq += v.mul(v).sumNumber().doubleValue();
-        }
-        return 0.5 * config.l2Emb() * sq;
+        return loss + EmbeddingPenalty.value(config, layout, params);
     }
 
     /** The placeholders of one batch, its padded inputs and targets, and what the loss head drew. */
@@ -156,16 +142,19 @@ final class TrainingStep implements BatchGradients {
         Map<String, INDArray> ph = new HashMap<>();
         FloatBuffer itemTable = EncoderInputs.itemTable(params, layout);
         SasRecGraph.putEncoderInputs(ph, enc, config, itemTable);
-        INDArray pad = HostArrays.of(enc.paddingMask(), batch, m, 1);
-        ph.put(SasRecGraph.EMB_DROP, dropoutMask(batch, m, d).muli(pad));
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            lengths[b] = Math.min(inputs[b].length, n);
+        }
+        DropoutMasks masks = new DropoutMasks(maskSeeds.nextLong(), config.dropout());
+        ph.put(SasRecGraph.EMB_DROP, rowMask(masks, DropoutMasks.embedding(), lengths, m, d));
         for (int blk = 0; blk < config.numBlocks(); blk++) {
             for (int h = 0; h < config.numHeads(); h++) {
-                ph.put(SasRecGraph.attentionDrop(blk, h), dropoutMask(batch, m, m).muli(pad));
+                ph.put(SasRecGraph.attentionDrop(blk, h), attentionMask(masks, blk, h, lengths, m));
             }
-            ph.put(SasRecGraph.hiddenDrop(blk), dropoutMask(batch, m, d));
-            ph.put(SasRecGraph.outputDrop(blk), dropoutMask(batch, m, d));
+            ph.put(SasRecGraph.hiddenDrop(blk), rowMask(masks, DropoutMasks.hidden(blk), lengths, m, d));
+            ph.put(SasRecGraph.outputDrop(blk), rowMask(masks, DropoutMasks.output(blk), lengths, m, d));
         }
-        pad.close();
         LossHead.Draws draws = head.draw(targets, seen, numItems, sampler);
         head.addPlaceholders(ph, targets, draws, itemTable, d);
         return new Prepared(ph, enc.ids, targets, draws);
@@ -190,11 +179,7 @@ final class TrainingStep implements BatchGradients {
         FloatBuffer g = gradient.data().asNioFloat();
         g.position((int) layout.segment(ParameterLayout.ITEM_EMBEDDING).offset());
         g.put(itemGrad);
-        if (config.l2Emb() > 0) {
-            for (String name : List.of(ParameterLayout.ITEM_EMBEDDING, ParameterLayout.POSITION_EMBEDDING)) {
-                layout.view(gradient, name).addi(layout.view(params, name).mul(config.l2Emb()));
-            }
-        }
+        EmbeddingPenalty.addGradient(config, layout, params, gradient);
     }
 
     /**
@@ -212,17 +197,30 @@ final class TrainingStep implements BatchGradients {
     @Override
     public void reseed(long seed) {
         this.sampler = new SplittableRandom(seed);
-        this.dropoutRandom = Nd4j.getRandomFactory().getNewRandomInstance(seed ^ 0x5DEECE66DL);
+        this.maskSeeds = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
 
-    private INDArray dropoutMask(long... shape) {
-        INDArray mask = Nd4j.create(DataType.FLOAT, shape);
-        double keep = 1.0 - config.dropout();
-        if (config.dropout() == 0) {
-            return mask.assign(1f);
+    /** A [B, m, d] mask: each history's real positions (the last of the m) from {@code masks}, zero at padding. */
+    private static INDArray rowMask(DropoutMasks masks, long tensor, int[] lengths, int m, int d) {
+        float[] mask = new float[lengths.length * m * d];
+        for (int b = 0; b < lengths.length; b++) {
+            for (int t = 0; t < lengths[b]; t++) {
+                masks.fill(tensor, b, t, mask, (b * m + m - lengths[b] + t) * d, d);
+            }
         }
-        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, keep), dropoutRandom);
-        return mask.muli(1.0 / keep);
+        return HostArrays.of(mask, lengths.length, m, d);
+    }
+
+    /** A [B, m, m] mask of attention weights: real queries over their real keys up to themselves, zero elsewhere. */
+    private static INDArray attentionMask(DropoutMasks masks, int block, int head, int[] lengths, int m) {
+        float[] mask = new float[lengths.length * m * m];
+        for (int b = 0; b < lengths.length; b++) {
+            int pad = m - lengths[b];
+            for (int t = 0; t < lengths[b]; t++) {
+                masks.fill(DropoutMasks.attention(block, head), b, t, mask, (b * m + pad + t) * m + pad, t + 1);
+            }
+        }
+        return HostArrays.of(mask, lengths.length, m, m);
     }
 
     SasRecGraph graph() {

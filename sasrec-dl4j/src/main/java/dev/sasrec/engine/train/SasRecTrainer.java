@@ -9,9 +9,6 @@ import dev.sasrec.engine.model.SasRecNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.Adam;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +37,9 @@ public final class SasRecTrainer {
     private final INDArray params;
     private final INDArray gradient;
     private final INDArray adamState;
-    private final GradientUpdater adam;
+    private final AdamUpdate adam;
     private final BatchGradients step;
+    private final boolean collects;
     private final SplittableRandom shuffler;
     private int iteration;
     private int epoch;
@@ -69,9 +67,10 @@ public final class SasRecTrainer {
         this.params = initial.parameters();
         this.gradient = Nd4j.create(DataType.FLOAT, layout.size());
         this.adamState = Nd4j.create(DataType.FLOAT, 2 * layout.size());
-        this.adam = new Adam(config.learningRate(), config.beta1(), config.beta2(), config.epsilon())
-                .instantiate(adamState, true);
+        this.adam = new AdamUpdate(config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
+                config.lazyAdam(), config.hiddenUnits(), layout.segment(ParameterLayout.ITEM_EMBEDDING).length());
         this.step = backend.gradients(config, numItems, config.seed() * 31 + 7);
+        this.collects = backend.needsCollections();
         this.shuffler = new SplittableRandom(config.seed() * 17 + 3);
     }
 
@@ -102,9 +101,7 @@ public final class SasRecTrainer {
                 gradient.muli(clip / norm);
             }
         }
-        adam.applyUpdater(gradient, iteration, epoch);
-        params.subi(gradient);
-        params.get(NDArrayIndex.interval(0, config.hiddenUnits())).assign(0);
+        adam.apply(params, gradient, adamState, iteration);
         iteration++;
         collectGarbageIfDue();
         return loss;
@@ -341,7 +338,8 @@ public final class SasRecTrainer {
      * collections against 1.8 GB with one after every step. A collection costs time in proportion to the live
      * heap (about 30 ms in a small JVM, 120 ms in a Spark driver), so a limit collects only when the memory is
      * needed. Where resident memory cannot be read (no {@code /proc}), any limit below {@code Long.MAX_VALUE}
-     * collects every time.
+     * collects every time. A backend that {@link TrainingBackend#needsCollections() needs no collections} never
+     * gets one.
      */
     public SasRecTrainer collectGarbageAbove(long residentBytes) {
         if (residentBytes < 0) {
@@ -353,7 +351,7 @@ public final class SasRecTrainer {
     }
 
     private void collectGarbageIfDue() {
-        if (collectAboveBytes == Long.MAX_VALUE) {
+        if (!collects || collectAboveBytes == Long.MAX_VALUE) {
             return;
         }
         if (collectAboveBytes > 0) {

@@ -3,9 +3,6 @@ package dev.sasrec.engine.train;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.model.SasRecNetwork;
 
-
-
-
 /**
  * How the engine computes the forward and backward pass of SASRec. Implementations register themselves through
  * {@link java.util.ServiceLoader} (a {@code META-INF/services/dev.sasrec.engine.train.TrainingBackend} entry) and
@@ -37,4 +34,21 @@ public interface TrainingBackend {
      * sizes passes to an executor's memory.
      */
     long bytesPerPosition(SasRecConfig config, int numItems);
+
+    /**
+     * How many passes of a split batch to run at once on {@code cores} cores (see
+     * {@link SasRecTrainer#passThreads}): one per core for a backend whose pass runs on one thread, one for a
+     * backend that spreads a pass over the cores itself.
+     */
+    default int concurrentPasses(int cores) {
+        return cores;
+    }
+
+    /**
+     * Whether passes leave native memory behind that only a garbage collection frees (see
+     * {@link SasRecTrainer#collectGarbageAbove}); a backend that keeps its buffers from step to step needs none.
+     */
+    default boolean needsCollections() {
+        return true;
+    }
 }

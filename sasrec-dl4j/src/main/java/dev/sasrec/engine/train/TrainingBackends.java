@@ -7,8 +7,11 @@ import java.util.ServiceLoader;
 /** The training backends on the class path, by name. */
 public final class TrainingBackends {
 
-    /** The backend used unless another is named. */
-    public static final String DEFAULT = "samediff";
+    /**
+     * The backend used unless another is named: {@code native}, the CPU backend. On GPU executors (the
+     * {@code cuda} build) name {@code samediff}, which runs on whichever ND4J backend is on the class path.
+     */
+    public static final String DEFAULT = "native";
 
     private TrainingBackends() {
     }

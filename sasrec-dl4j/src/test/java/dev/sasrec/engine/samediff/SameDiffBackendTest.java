@@ -17,7 +17,7 @@ class SameDiffBackendTest {
 
     @Test
     void theBackendIsFoundByNameAndAnUnknownNameListsTheAvailableOnes() {
-        assertInstanceOf(SameDiffBackend.class, TrainingBackends.named(TrainingBackends.DEFAULT));
+        assertInstanceOf(SameDiffBackend.class, TrainingBackends.named("samediff"));
         assertTrue(TrainingBackends.names().contains("samediff"), TrainingBackends.names().toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingBackends.named("tpu"));
         assertTrue(e.getMessage().contains("trainingBackend") && e.getMessage().contains("'tpu'")

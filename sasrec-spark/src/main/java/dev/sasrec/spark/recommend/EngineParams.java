@@ -129,6 +129,13 @@ public interface EngineParams<S extends EngineParams<S>> extends Params {
     /** @param v cap on each step's gradient L2 norm, 0 for none */
     default S setGradientClipNorm(double v) { return DefaultedParams.set(this, gradientClipNorm(), v); }
 
+    /** @return whether Adam leaves the item rows a step did not touch as they are (lazy Adam) */
+    default BooleanParam lazyAdam() { return HyperParams.flag(this, "lazyAdam"); }
+    /** @return whether Adam is lazy */
+    default boolean getLazyAdam() { return (Boolean) getOrDefault(lazyAdam()); }
+    /** @param v whether Adam is lazy (item rows a step did not touch keep their parameters and moments) */
+    default S setLazyAdam(boolean v) { return DefaultedParams.set(this, lazyAdam(), v); }
+
     /** @return training epochs param */
     default IntParam maxEpochs() { return DefaultedParams.atLeast(this, "maxEpochs", "training epochs", 50, 1); }
     /** @return training epochs */

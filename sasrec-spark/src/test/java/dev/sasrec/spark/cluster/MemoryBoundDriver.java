@@ -44,7 +44,7 @@ public final class MemoryBoundDriver {
         // Without dropout a split batch draws the same negatives in the same order as a whole one, so the two
         // runs differ only in the order in which pass gradients are summed.
         SASRecModel model = new SASRec().setItemsCol("itemIndex").setMaxEpochs(1).setNumWorkers(1).setDropout(0)
-                .setMaxPositionsPerPass(25_600).setSeed(9L).fit(histories);
+                .setMaxPositionsPerPass(25_600).setSeed(9L).setTrainingBackend("samediff").fit(histories);
         TrainingSummary s = model.summary().orElseThrow();
         // Scoring in the same JVM: top-10 over the catalogue for every user, history excluded.
         long scored = model.transform(histories).filter("size(recommendations) = 10").count();

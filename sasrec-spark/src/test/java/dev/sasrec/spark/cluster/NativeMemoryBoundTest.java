@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Training and scoring stay within heap plus memory overhead. The same two-step epoch runs in two JVMs with a
- * 768 MiB heap: without a memory overhead setting it computes 25,600 positions in one pass and its resident memory
+ * Training and scoring stay within heap plus memory overhead, with the SameDiff backend, whose passes hold their
+ * intermediates in native memory (the native backend's are Java arrays). The same two-step epoch runs in two JVMs
+ * with a 768 MiB heap: without a memory overhead setting it computes 25,600 positions in one pass and its resident memory
  * goes far beyond heap plus 768 MiB; with {@code spark.executor.memoryOverhead = 768m} the passes are cut to the
  * budget's 3,303 positions, the epoch trains the same model (its loss, which includes the second step's loss
  * after the first update, and the parameter update of both steps), every user is scored, and the peak resident

@@ -1,4 +1,4 @@
-package dev.sasrec.engine.samediff;
+package dev.sasrec.engine.train;
 
 import dev.sasrec.engine.internal.ItemSets;
 import dev.sasrec.engine.loss.Loss;
@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The assembled gradient (graph, embedding scatter, softmax head, L2) against central finite differences of the
- * loss, for every loss and both layer-norm placements. Every parameter tensor is checked on {@link #PER_TENSOR}
+ * The assembled gradient of each training backend (encoder, embedding scatter, loss head, L2) against central
+ * finite differences of its loss, for every loss and both layer-norm placements. Every parameter tensor is checked on {@link #PER_TENSOR}
  * coordinates drawn without replacement (all of a smaller tensor), and the item table on two coordinates of
  * every item row, since each row's gradient gathers the lookups of that item as input, target and negative.
  *
@@ -46,25 +46,27 @@ class GradientCheckTest {
     private static final double NOISE = 2e-4;
     private static final double SIGNIFICANT = 20 * NOISE;
 
-    static Stream<Arguments> lossesAndLayerNorms() {
+    static Stream<Arguments> backendsLossesAndLayerNorms() {
         List<Arguments> cases = new ArrayList<>();
-        for (Loss loss : Loss.values()) {
-            cases.add(Arguments.of(loss, false));
-            cases.add(Arguments.of(loss, true));
+        for (String backend : TrainingBackends.names()) {
+            for (Loss loss : Loss.values()) {
+                cases.add(Arguments.of(backend, loss, false));
+                cases.add(Arguments.of(backend, loss, true));
+            }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0}, preLayerNorm {1}")
-    @MethodSource("lossesAndLayerNorms")
-    void gradientsMatchFiniteDifferences(Loss loss, boolean preLayerNorm) {
+    @ParameterizedTest(name = "{0}, {1}, preLayerNorm {2}")
+    @MethodSource("backendsLossesAndLayerNorms")
+    void gradientsMatchFiniteDifferences(String backend, Loss loss, boolean preLayerNorm) {
         // Dropout stays on: its masks are drawn again from the same seed for every evaluation, so the loss is a
         // smooth function of the parameters and the masks' scaling is part of what is checked.
         SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 4).set("maxLen", 5).set("numBlocks", 2).set("numHeads", 2)
                 .set("dropout", 0.2).set("l2Emb", 0.05).set("loss", loss).set("numNegatives", 3).set("preLayerNorm", preLayerNorm).set("batchSize", 3)
                 .set("seed", 3).build();
-        TrainingStep step = new TrainingStep(config, NUM_ITEMS, 11);
-        ParameterLayout layout = step.layout();
+        BatchGradients step = TrainingBackends.named(backend).gradients(config, NUM_ITEMS, 11);
+        ParameterLayout layout = ParameterLayout.of(config, NUM_ITEMS);
         INDArray params = perturbed(layout.initialise(5), config.hiddenUnits());
         int[][] seen = new int[SEQUENCES.length][];
         for (int i = 0; i < SEQUENCES.length; i++) {
@@ -97,7 +99,7 @@ class GradientCheckTest {
                 failures.add(s.name() + ": no coordinate with a gradient of at least " + SIGNIFICANT);
             }
         }
-        assertTrue(failures.isEmpty(), loss + " (preLayerNorm " + preLayerNorm + ") gradient mismatches: " + failures);
+        assertTrue(failures.isEmpty(), backend + ", " + loss + " (preLayerNorm " + preLayerNorm + ") gradient mismatches: " + failures);
     }
 
     /**
@@ -144,7 +146,7 @@ class GradientCheckTest {
         return Nd4j.createFromArray(p);
     }
 
-    private static double lossAt(TrainingStep step, INDArray params, long idx, double delta, int[][] seen) {
+    private static double lossAt(BatchGradients step, INDArray params, long idx, double delta, int[][] seen) {
         INDArray shifted = params.dup();
         shifted.putScalar(idx, shifted.getDouble(idx) + delta);
         step.reseed(21);
