@@ -8,19 +8,21 @@
 # Options: --data FILE  --epochs E (200)  --loss bce|ce|sampled  --threads T (2)  --eval-every K (10)
 #          --d 50  --n 200  --blocks 2  --heads 1  --dropout 0.2  --batch 128  --lr 0.001
 #          --negatives 100 (sampled loss)  --l2 0  --pre-ln  --seed 42  --eval-users 10000
-#          --no-bucketing (batches of users drawn at random instead of users of similar history length)
+#          --bucketing (batches of users of similar history length instead of users drawn at random)
+#          --lazy-adam (Adam skips the item rows a step did not touch)
 #          --max-positions 6400 (padded positions per pass: batches longer than that are split, which bounds
-#          memory and gives the pass threads work)  --pass-threads P (T: passes of a batch, and scoring
-#          batches, run on P threads with T/P native threads each; 1 runs them one after the other)
+#          memory and gives the pass threads work)  --pass-threads P (passes of a batch run on P threads with
+#          T/P native threads each; default T for samediff, 1 for native, which spreads a pass over T threads)
 #          --gc-above-mb M (0: run the garbage collector after every step and pass group; M > 0: only while
-#          resident memory is above M MB)  --backend samediff (a training backend by name)
+#          resident memory is above M MB; backends that need no collections never get one)
+#          --backend native|samediff (a training backend by name; default native)
 #          --max-history K (keep each user's last K items before the split, to emulate short-history data)
 # JVM options can be passed through SASREC_JAVA_OPTS.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 args=("$@")

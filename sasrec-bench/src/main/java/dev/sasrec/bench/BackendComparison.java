@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * Both training backends on the same data, interleaved in one run: for each round, the native then the SameDiff
- * backend on the full histories, then both on each user's last 10 items (n = 50, dropout 0.5), each in its own
- * JVM ({@link TrainBenchmark}) so that each peak RSS is its own. Epoch times are the median of the epochs after
+ * backend on the full histories, then both on each user's last 10 items (n = 50, dropout 0.5; more epochs, since
+ * one is shorter than the JIT compiler's warm-up), each in its own
+ * JVM ({@link TrainBenchmark}) so that each peak RSS is its own. Batches are length-bucketed, the SameDiff
+ * backend's fastest setting, so both train the same model. Epoch times are the median of the epochs after
  * the first (which includes compilation), then the median over rounds. Ends with one JSON line; see
  * {@code bench/backends.sh --help}.
  */
@@ -30,9 +32,10 @@ public final class BackendComparison {
 
     /** Entry point; see {@code bench/backends.sh --help}. */
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, Set.of("data", "epochs", "rounds", "threads"), Set.of());
+        Args a = new Args(argv, Set.of("data", "epochs", "sparse-epochs", "rounds", "threads"), Set.of());
         String data = a.get("data", "../shared/data/ml-1m/ml-1m.txt");
         int epochs = a.getInt("epochs", 2);
+        int sparseEpochs = a.getInt("sparse-epochs", 8);
         int rounds = a.getInt("rounds", 1);
         String threads = String.valueOf(a.getInt("threads", 2));
         Map<String, List<Map<String, Double>>> runs = new HashMap<>();
@@ -40,8 +43,8 @@ public final class BackendComparison {
             for (String setting : List.of("ml1m", "sparse")) {
                 for (String backend : List.of("native", "samediff")) {
                     List<String> args = new ArrayList<>(List.of("--data", data, "--backend", backend,
-                            "--epochs", String.valueOf(epochs), "--eval-every", "0", "--eval-users", "1000",
-                            "--threads", threads));
+                            "--epochs", String.valueOf(setting.equals("sparse") ? sparseEpochs : epochs), "--eval-every", "0", "--eval-users", "1000",
+                            "--threads", threads, "--bucketing"));
                     if (setting.equals("sparse")) {
                         args.addAll(List.of("--max-history", "10", "--n", "50", "--dropout", "0.5"));
                     }

@@ -43,7 +43,7 @@ public final class TrainBenchmark {
                 Set.of("data", "epochs", "loss", "threads", "eval-every", "d", "n", "blocks", "heads", "dropout",
                         "batch", "lr", "negatives", "seed", "l2", "eval-users", "max-positions", "pass-threads",
                         "gc-above-mb", "backend", "max-history"),
-                Set.of("pre-ln", "no-bucketing"));
+                Set.of("pre-ln", "bucketing", "lazy-adam"));
         int threads = a.getInt("threads", 2);
         TrainingBackend backend = TrainingBackends.named(a.get("backend", TrainingBackends.DEFAULT));
         int passThreads = a.getInt("pass-threads", backend.concurrentPasses(threads));
@@ -58,7 +58,8 @@ public final class TrainBenchmark {
                 .set("dropout", a.getDouble("dropout", 0.2)).set("batchSize", a.getInt("batch", 128))
                 .set("learningRate", a.getDouble("lr", 0.001)).set("loss", a.get("loss", "bce"))
                 .set("numNegatives", a.getInt("negatives", 100)).set("preLayerNorm", a.flag("pre-ln"))
-                .set("bucketByLength", !a.flag("no-bucketing")).set("l2Emb", a.getDouble("l2", 0.0))
+                .set("bucketByLength", a.flag("bucketing")).set("l2Emb", a.getDouble("l2", 0.0))
+                .set("lazyAdam", a.flag("lazy-adam"))
                 .set("seed", a.getInt("seed", 42)).build();
         int epochs = a.getInt("epochs", 200);
         int evalEvery = a.getInt("eval-every", 10);
@@ -83,11 +84,12 @@ public final class TrainBenchmark {
             epochSeconds.add(r.seconds());
             System.out.println(r.progressLine(epochs) + "  rss " + ResidentMemory.currentMb() + " MB");
             if (evalEvery > 0 && (r.epoch() % evalEvery == 0 || r.epoch() == epochs)) {
-                Scorer scorer = trainer.network().newScorer();
-                last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
-                        Protocol.SAMPLED_100, 10, evalUsers, config.seed());
-                last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
-                        Protocol.FULL, 10, evalUsers, config.seed());
+                try (Scorer scorer = trainer.network().newScorer()) {
+                    last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                            Protocol.SAMPLED_100, 10, evalUsers, config.seed());
+                    last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
+                            Protocol.FULL, 10, evalUsers, config.seed());
+                }
                 System.out.println("curve epoch " + r.epoch() + ": " + last[0] + " | " + last[1]);
             }
         }, null);

@@ -90,6 +90,42 @@ final class CausalAttention {
         }
     }
 
+    /**
+     * The attention of one query (at {@code q[queryOffset..]}) over all {@code len} positions of a history (it
+     * is the history's last position), into {@code out[outOffset..]}: the last row of {@link #forward}.
+     */
+    void forwardLast(float[] q, int queryOffset, float[] k, float[] v, int start, int len, float[] out, int outOffset) {
+        float[] w = dropped(len);
+        for (int h = 0; h < heads; h++) {
+            int col = h * dh;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int s = 0; s < len; s++) {
+                int ks = (start + s) * d + col;
+                float dot = 0;
+                for (int j = 0; j < dh; j++) {
+                    dot += q[queryOffset + col + j] * k[ks + j];
+                }
+                w[s] = dot * scale;
+                max = Math.max(max, w[s]);
+            }
+            double sum = 0;
+            for (int s = 0; s < len; s++) {
+                w[s] = (float) Math.exp(w[s] - max);
+                sum += w[s];
+            }
+            float inv = (float) (1.0 / sum);
+            int o = outOffset + col;
+            Arrays.fill(out, o, o + dh, 0f);
+            for (int s = 0; s < len; s++) {
+                float p = w[s] * inv;
+                int vs = (start + s) * d + col;
+                for (int j = 0; j < dh; j++) {
+                    out[o + j] += p * v[vs + j];
+                }
+            }
+        }
+    }
+
     /** probs[w + t * len + s] = q_t . k_s * scale for s &lt;= t; four keys at a time. */
     private void scores(float[] q, float[] k, int start, int len, int col, float[] probs, int w) {
         for (int t = 0; t < len; t++) {

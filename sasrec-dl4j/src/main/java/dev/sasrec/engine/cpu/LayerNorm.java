@@ -13,7 +13,7 @@ final class LayerNorm {
 
     /**
      * Writes {@code y} and keeps, for {@link #backward}, each row's normalised values {@code xhat} and its
-     * {@code 1 / sqrt(var + eps)} in {@code rstd}. {@code y} may be {@code x}.
+     * {@code 1 / sqrt(var + eps)} in {@code rstd} (both null at inference). {@code y} may be {@code x}.
      */
     static void forward(float[] x, int rows, int d, float[] params, int gain, int bias, double eps, float[] xhat,
                         float[] rstd, float[] y) {
@@ -32,10 +32,14 @@ final class LayerNorm {
             var /= d;
             float inv = (float) (1.0 / Math.sqrt(var + eps));
             float m = (float) mean;
-            rstd[r] = inv;
+            if (rstd != null) {
+                rstd[r] = inv;
+            }
             for (int j = 0; j < d; j++) {
                 float h = (x[at + j] - m) * inv;
-                xhat[at + j] = h;
+                if (xhat != null) {
+                    xhat[at + j] = h;
+                }
                 y[at + j] = h * params[gain + j] + params[bias + j];
             }
         }

@@ -41,9 +41,8 @@ final class NativeGradients implements BatchGradients {
     private final int d;
     private final LossHead head;
     private final int workers;
-    private final List<Worker[]> slots = new ArrayList<>();
+    private final List<Slot> slots = new ArrayList<>();
     private final ExecutorService pool;
-    private float[] itemGradient = new float[0];
     private SplittableRandom sampler;
     /** The passes' dropout seeds, apart from the negatives so that splitting a batch leaves its negatives as they are. */
     private SplittableRandom maskSeeds;
@@ -116,7 +115,8 @@ final class NativeGradients implements BatchGradients {
     @Override
     public double run(int slot, BatchGradients.Pass pass, INDArray params, INDArray gradient) {
         Prepared p = (Prepared) pass;
-        Worker[] ws = slot(slot);
+        Slot state = slot(slot);
+        Worker[] ws = state.workers;
         EncoderWeights weights = EncoderWeights.of(config, layout, params);
         DropoutMasks masks = new DropoutMasks(p.maskSeed(), config.dropout());
         float scale = 1f / p.positions();
@@ -142,11 +142,12 @@ final class NativeGradients implements BatchGradients {
             }
         }
         int itemFloats = (numItems + 1) * d;
-        if (itemGradient.length != itemFloats) {
-            itemGradient = new float[itemFloats];
+        if (state.itemGradient.length != itemFloats) {
+            state.itemGradient = new float[itemFloats];
         } else {
-            Arrays.fill(itemGradient, 0f);
+            Arrays.fill(state.itemGradient, 0f);
         }
+        float[] itemGradient = state.itemGradient;
         for (Worker w : ws) {
             w.itemGrads.addTo(itemGradient);
         }
@@ -161,15 +162,11 @@ final class NativeGradients implements BatchGradients {
     @Override
     public void slots(int count) {
         while (slots.size() < count) {
-            Worker[] ws = new Worker[workers];
-            for (int i = 0; i < workers; i++) {
-                ws[i] = new Worker();
-            }
-            slots.add(ws);
+            slots.add(new Slot());
         }
     }
 
-    private Worker[] slot(int slot) {
+    private Slot slot(int slot) {
         slots(slot + 1);
         return slots.get(slot);
     }
@@ -183,6 +180,18 @@ final class NativeGradients implements BatchGradients {
     @Override
     public double loss(INDArray params, int[][] sequences, int[][] seen) {
         return run(0, prepare(params, sequences, seen), params, params.like());
+    }
+
+    /** What one slot's passes use: a worker per shard and the item table's gradient. */
+    private final class Slot {
+        final Worker[] workers = new Worker[NativeGradients.this.workers];
+        float[] itemGradient = new float[0];
+
+        Slot() {
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker();
+            }
+        }
     }
 
     /** One thread's encoder, loss-gradient buffer and gradient accumulators. */

@@ -22,27 +22,37 @@ import java.util.Arrays;
  */
 final class StackedEncoder {
 
-    /** What one block keeps for its backward pass; arrays of [rows, d] unless said otherwise. */
+    /**
+     * One block's arrays, [rows, d] unless said otherwise. The first group is what any forward pass computes; the
+     * second what training keeps for the backward pass (allocated by the first training pass).
+     */
     private static final class BlockState {
+        final int d;
+        int capacity = -1;
         float[] input = new float[0];
-        float[] xhat1 = new float[0];
-        float[] rstd1 = new float[0];
         float[] xn = new float[0];
         float[] q = new float[0];
         float[] k = new float[0];
         float[] v = new float[0];
+        float[] xn2 = new float[0];
+        /** relu(xn2 W1 + b1), before dropout: without dropout, the input of W2. */
+        float[] relu = new float[0];
+
+        float[] xhat1 = new float[0];
+        float[] rstd1 = new float[0];
         float[] xhat2 = new float[0];
         float[] rstd2 = new float[0];
-        float[] xn2 = new float[0];
-        /** relu(xn2 W1 + b1), before dropout. */
-        float[] relu = new float[0];
-        /** The hidden layer after dropout: the input of W2. */
+        /** The hidden layer after dropout: the input of W2 with dropout. */
         float[] hidden = new float[0];
         float[] hiddenMask = new float[0];
         float[] outputMask = new float[0];
         /** Attention weights and their dropout factors, per history from {@code weightOffset}. */
         float[] probs = new float[0];
         float[] probsMask = new float[0];
+
+        BlockState(int d) {
+            this.d = d;
+        }
     }
 
     private final int d;
@@ -63,12 +73,15 @@ final class StackedEncoder {
     private int[] items = new int[0];
     private int[] positions = new int[0];
     private boolean dropout;
-    private float[] embeddingMask = new float[0];
     private float[] finalInput = new float[0];
-    private float[] xhatF = new float[0];
-    private float[] rstdF = new float[0];
     private float[] out = new float[0];
     private float[] work1 = new float[0];
+    /** Inference: the last position of each history, and one history's attention weights. */
+    private float[] lastRows = new float[0];
+    private float[] historyWeights = new float[0];
+    private float[] embeddingMask = new float[0];
+    private float[] xhatF = new float[0];
+    private float[] rstdF = new float[0];
     private float[] work2 = new float[0];
     private float[] dx = new float[0];
     private float[] dxn = new float[0];
@@ -76,12 +89,13 @@ final class StackedEncoder {
     private float[] dk = new float[0];
     private float[] dv = new float[0];
     private int capacity = -1;
+    private int trainingCapacity = -1;
     private int weightCapacity = -1;
 
     StackedEncoder(SasRecConfig config, int numItems) {
         this.d = config.hiddenUnits();
-        this.numItems = numItems;
         this.maxLen = config.maxLen();
+        this.numItems = numItems;
         this.heads = config.numHeads();
         this.preLayerNorm = config.preLayerNorm();
         this.eps = config.layerNormEps();
@@ -89,7 +103,7 @@ final class StackedEncoder {
         this.attention = new CausalAttention(blas, d, heads);
         this.blocks = new BlockState[config.numBlocks()];
         for (int b = 0; b < blocks.length; b++) {
-            blocks[b] = new BlockState();
+            blocks[b] = new BlockState(d);
         }
     }
 
@@ -99,67 +113,144 @@ final class StackedEncoder {
     }
 
     /**
-     * Runs the encoder over {@code inputs} (each history's items in time order; the last maxLen are read).
+     * Runs the encoder over {@code inputs} (each history's items in time order; the last maxLen are read) at every
+     * position, keeping what {@link #backward} and {@link #attentionWeights} read.
      *
      * @param historyBase the index of {@code inputs[0]} in its pass, which keys its dropout masks
-     * @param masks       the pass's dropout masks, or null for none (inference)
+     * @param masks       the pass's dropout masks, or null for none
      */
     void forward(EncoderWeights w, int[][] inputs, int historyBase, DropoutMasks masks) {
-        layOut(inputs);
-        float[] p = w.dense;
+        layOut(inputs, true);
         this.dropout = masks != null && masks.active();
-        BlockState first0 = blocks.length > 0 ? blocks[0] : null;
-        float[] x = first0 != null ? first0.input : finalInput;
-        embed(w, inputs, historyBase, masks, x);
+        embed(w, inputs, historyBase, masks, blocks[0].input);
         for (int b = 0; b < blocks.length; b++) {
-            BlockState s = blocks[b];
-            EncoderWeights.Block wb = w.blocks[b];
-            x = s.input;
-            LayerNorm.forward(x, rows, d, p, wb.ln1Gain(), wb.ln1Bias(), eps, s.xhat1, s.rstd1, s.xn);
-            float[] kvInput = preLayerNorm ? s.xn : x;
-            project(s.xn, p, wb.wq(), s.q);
-            project(kvInput, p, wb.wk(), s.k);
-            project(kvInput, p, wb.wv(), s.v);
-            if (dropout) {
-                attentionMasks(masks, b, historyBase, s.probsMask);
+            selfAttention(w, b, blocks[b], historyBase, masks, true);
+            feedForward(w, b, blocks[b], historyBase, masks, rows,
+                    b + 1 < blocks.length ? blocks[b + 1].input : finalInput, true);
+        }
+        LayerNorm.forward(finalInput, rows, d, w.dense, w.finalGain, w.finalBias, eps, xhatF, rstdF, out);
+    }
+
+    /**
+     * The encoder output at the last position of each history, without dropout, row-major [histories, d]: every
+     * block but the last runs over all positions, the last one computes keys and values of all positions and the
+     * rest for the last position only.
+     */
+    float[] encodeLast(EncoderWeights w, int[][] inputs) {
+        layOut(inputs, false);
+        this.dropout = false;
+        float[] p = w.dense;
+        // At inference every block works in the first block's arrays: nothing is kept for a backward pass.
+        BlockState s = blocks[0];
+        embed(w, inputs, 0, null, s.input);
+        int last = blocks.length - 1;
+        for (int b = 0; b < last; b++) {
+            selfAttention(w, b, s, 0, null, false);
+            feedForward(w, b, s, 0, null, rows, finalInput, false);
+            float[] next = finalInput;
+            finalInput = s.input;
+            s.input = next;
+        }
+        EncoderWeights.Block wb = w.blocks[last];
+        int users = histories;
+        if (lastRows.length < users * d) {
+            lastRows = new float[users * d];
+        }
+        float[] kvInput = s.input;
+        if (preLayerNorm) {
+            LayerNorm.forward(s.input, rows, d, p, wb.ln1Gain(), wb.ln1Bias(), eps, null, null, s.xn);
+            kvInput = s.xn;
+        }
+        project(kvInput, rows, p, wb.wk(), s.k);
+        project(kvInput, rows, p, wb.wv(), s.v);
+        for (int u = 0; u < users; u++) {
+            System.arraycopy(kvInput, (first[u + 1] - 1) * d, lastRows, u * d, d);
+        }
+        if (!preLayerNorm) {
+            // Keys and values read the block's input as it is: only the query's position needs normalising.
+            LayerNorm.forward(lastRows, users, d, p, wb.ln1Gain(), wb.ln1Bias(), eps, null, null, lastRows);
+        }
+        project(lastRows, users, p, wb.wq(), s.q);
+        for (int u = 0; u < users; u++) {
+            attention.forwardLast(s.q, u * d, s.k, s.v, first[u], first[u + 1] - first[u], work1, u * d);
+        }
+        for (int i = 0; i < users * d; i++) {
+            work1[i] += lastRows[i];
+        }
+        feedForward(w, last, s, 0, null, users, finalInput, false);
+        LayerNorm.forward(finalInput, users, d, p, w.finalGain, w.finalBias, eps, null, null, out);
+        return Arrays.copyOf(out, users * d);
+    }
+
+    /**
+     * Block {@code b}'s first half over every position of {@code s.input}: {@code work1 = xn + attention}, with
+     * {@code xn = LN1(x)}, queries from xn and keys and values from xn (pre-LN) or x. {@code keep}: keep what the
+     * backward pass reads.
+     */
+    private void selfAttention(EncoderWeights w, int b, BlockState s, int historyBase, DropoutMasks masks,
+                               boolean keep) {
+        EncoderWeights.Block wb = w.blocks[b];
+        float[] p = w.dense;
+        LayerNorm.forward(s.input, rows, d, p, wb.ln1Gain(), wb.ln1Bias(), eps, keep ? s.xhat1 : null,
+                keep ? s.rstd1 : null, s.xn);
+        float[] kvInput = preLayerNorm ? s.xn : s.input;
+        project(s.xn, rows, p, wb.wq(), s.q);
+        project(kvInput, rows, p, wb.wk(), s.k);
+        project(kvInput, rows, p, wb.wv(), s.v);
+        if (dropout) {
+            attentionMasks(masks, b, historyBase, s.probsMask);
+        }
+        for (int u = 0; u < histories; u++) {
+            int len = first[u + 1] - first[u];
+            if (keep) {
+                attention.forward(s.q, s.k, s.v, first[u], len, dropout ? s.probsMask : null, weightOffset[u],
+                        s.probs, work1);
+            } else {
+                attention.forward(s.q, s.k, s.v, first[u], len, null, 0, historyWeights(len), work1);
             }
-            float[] attended = work1;
-            for (int u = 0; u < histories; u++) {
-                attention.forward(s.q, s.k, s.v, first[u], first[u + 1] - first[u], dropout ? s.probsMask : null,
-                        weightOffset[u], s.probs, attended);
-            }
-            int n = rows * d;
-            for (int i = 0; i < n; i++) {
-                attended[i] += s.xn[i];
-            }
-            LayerNorm.forward(attended, rows, d, p, wb.ln2Gain(), wb.ln2Bias(), eps, s.xhat2, s.rstd2, s.xn2);
-            project(s.xn2, p, wb.w1(), s.relu);
-            if (dropout) {
-                rowMasks(masks, DropoutMasks.hidden(b), historyBase, s.hiddenMask);
-                rowMasks(masks, DropoutMasks.output(b), historyBase, s.outputMask);
-            }
-            int b1 = wb.b1();
-            for (int r = 0; r < rows; r++) {
-                int at = r * d;
-                for (int j = 0; j < d; j++) {
-                    float h = Math.max(s.relu[at + j] + p[b1 + j], 0f);
-                    s.relu[at + j] = h;
-                    s.hidden[at + j] = dropout ? h * s.hiddenMask[at + j] : h;
-                }
-            }
-            float[] ff = work1;
-            project(s.hidden, p, wb.w2(), ff);
-            float[] next = b + 1 < blocks.length ? blocks[b + 1].input : finalInput;
-            int b2 = wb.b2();
-            for (int r = 0; r < rows; r++) {
-                int at = r * d;
-                for (int j = 0; j < d; j++) {
-                    float f = ff[at + j] + p[b2 + j];
-                    next[at + j] = s.xn2[at + j] + (dropout ? f * s.outputMask[at + j] : f);
+        }
+        int n = rows * d;
+        for (int i = 0; i < n; i++) {
+            work1[i] += s.xn[i];
+        }
+    }
+
+    /**
+     * Block {@code b}'s second half over the first {@code count} rows of {@code work1}:
+     * {@code next = xn2 + drop(drop(relu(xn2 W1 + b1)) W2 + b2)} with {@code xn2 = LN2(work1)}.
+     */
+    private void feedForward(EncoderWeights w, int b, BlockState s, int historyBase, DropoutMasks masks, int count,
+                             float[] next, boolean keep) {
+        EncoderWeights.Block wb = w.blocks[b];
+        float[] p = w.dense;
+        LayerNorm.forward(work1, count, d, p, wb.ln2Gain(), wb.ln2Bias(), eps, keep ? s.xhat2 : null,
+                keep ? s.rstd2 : null, s.xn2);
+        project(s.xn2, count, p, wb.w1(), s.relu);
+        if (dropout) {
+            rowMasks(masks, DropoutMasks.hidden(b), historyBase, s.hiddenMask);
+            rowMasks(masks, DropoutMasks.output(b), historyBase, s.outputMask);
+        }
+        int b1 = wb.b1();
+        for (int r = 0; r < count; r++) {
+            int at = r * d;
+            for (int j = 0; j < d; j++) {
+                float h = Math.max(s.relu[at + j] + p[b1 + j], 0f);
+                s.relu[at + j] = h;
+                if (dropout) {
+                    s.hidden[at + j] = h * s.hiddenMask[at + j];
                 }
             }
         }
-        LayerNorm.forward(finalInput, rows, d, p, w.finalGain, w.finalBias, eps, xhatF, rstdF, out);
+        float[] ff = work1;
+        project(dropout ? s.hidden : s.relu, count, p, wb.w2(), ff);
+        int b2 = wb.b2();
+        for (int r = 0; r < count; r++) {
+            int at = r * d;
+            for (int j = 0; j < d; j++) {
+                float f = ff[at + j] + p[b2 + j];
+                next[at + j] = s.xn2[at + j] + (dropout ? f * s.outputMask[at + j] : f);
+            }
+        }
     }
 
     /** x = item rows times sqrt(d) plus position rows, times the embedding dropout factors. */
@@ -206,7 +297,7 @@ final class StackedEncoder {
                 dff[i] = dropout ? dx[i] * s.outputMask[i] : dx[i];
             }
             columnSums(dff, grads, wb.b2());
-            weightGradient(s.hidden, dff, grads, wb.w2());
+            weightGradient(dropout ? s.hidden : s.relu, dff, grads, wb.w2());
             float[] dHidden = work2;
             blas.gemm(false, true, rows, d, d, 1f, dff, 0, d, p, wb.w2(), d, 0f, dHidden, 0, d);
             for (int i = 0; i < n; i++) {
@@ -283,8 +374,8 @@ final class StackedEncoder {
         return weightOffset[u];
     }
 
-    /** Computes each history's rows and weight offsets, and grows the arrays to fit. */
-    private void layOut(int[][] inputs) {
+    /** Computes each history's rows and weight offsets, and grows the arrays to fit ({@code training}: all of them). */
+    private void layOut(int[][] inputs, boolean training) {
         histories = inputs.length;
         if (first.length < histories + 1) {
             first = new int[histories + 1];
@@ -300,9 +391,17 @@ final class StackedEncoder {
         }
         rows = first[histories];
         if (rows > capacity) {
-            grow(rows + rows / 4);
+            growForward(rows + rows / 2);
         }
-        if (weightOffset[histories] > weightCapacity) {
+        for (int b = 0; b < (training ? blocks.length : 1); b++) {
+            if (blocks[b].capacity < capacity) {
+                growBlock(blocks[b], capacity);
+            }
+        }
+        if (training && rows > trainingCapacity) {
+            growTraining(capacity);
+        }
+        if (training && weightOffset[histories] > weightCapacity) {
             weightCapacity = weightOffset[histories] + weightOffset[histories] / 4;
             for (BlockState s : blocks) {
                 s.probs = new float[weightCapacity];
@@ -311,33 +410,43 @@ final class StackedEncoder {
         }
     }
 
-    private void grow(int rowCapacity) {
+    private static void growBlock(BlockState s, int rowCapacity) {
+        s.capacity = rowCapacity;
+        int n = rowCapacity * s.d;
+        s.input = new float[n];
+        s.xn = new float[n];
+        s.q = new float[n];
+        s.k = new float[n];
+        s.v = new float[n];
+        s.xn2 = new float[n];
+        s.relu = new float[n];
+    }
+
+    private void growForward(int rowCapacity) {
         capacity = rowCapacity;
         int n = rowCapacity * d;
+        items = new int[rowCapacity];
+        positions = new int[rowCapacity];
+        finalInput = new float[n];
+        out = new float[n];
+        work1 = new float[n];
+    }
+
+    private void growTraining(int rowCapacity) {
+        trainingCapacity = rowCapacity;
+        int n = rowCapacity * d;
         for (BlockState s : blocks) {
-            s.input = new float[n];
             s.xhat1 = new float[n];
             s.rstd1 = new float[rowCapacity];
-            s.xn = new float[n];
-            s.q = new float[n];
-            s.k = new float[n];
-            s.v = new float[n];
             s.xhat2 = new float[n];
             s.rstd2 = new float[rowCapacity];
-            s.xn2 = new float[n];
-            s.relu = new float[n];
             s.hidden = new float[n];
             s.hiddenMask = new float[n];
             s.outputMask = new float[n];
         }
-        items = new int[rowCapacity];
-        positions = new int[rowCapacity];
         embeddingMask = new float[n];
-        finalInput = new float[n];
         xhatF = new float[n];
         rstdF = new float[rowCapacity];
-        out = new float[n];
-        work1 = new float[n];
         work2 = new float[n];
         dx = new float[n];
         dxn = new float[n];
@@ -368,9 +477,18 @@ final class StackedEncoder {
         }
     }
 
-    /** out[rows, d] = in[rows, d] times the [d, d] matrix at {@code p[w..]}. */
-    private void project(float[] in, float[] p, int w, float[] result) {
-        blas.gemm(false, false, rows, d, d, 1f, in, 0, d, p, w, d, 0f, result, 0, d);
+    /** result[count, d] = in[count, d] times the [d, d] matrix at {@code p[w..]}. */
+    private void project(float[] in, int count, float[] p, int w, float[] result) {
+        blas.gemm(false, false, count, d, d, 1f, in, 0, d, p, w, d, 0f, result, 0, d);
+    }
+
+    /** A scratch for one history's attention weights at inference. */
+    private float[] historyWeights(int len) {
+        int size = CausalAttention.weightsSize(len, heads);
+        if (historyWeights.length < size) {
+            historyWeights = new float[size];
+        }
+        return historyWeights;
     }
 
     /** grads[w..] += in^T dOut: the gradient of a [d, d] projection. */

@@ -5,6 +5,7 @@ import dev.sasrec.engine.internal.ItemSets;
 import dev.sasrec.engine.score.Scorer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -28,20 +29,23 @@ public final class Ranks {
     public static int[] full(Scorer scorer, int[][] histories, int[] targets) {
         INDArray scores = scorer.scores(histories);
         int cols = (int) scores.size(1);
-        float[] all = HostArrays.floats(scores);
+        // Read in place, row by row: a Java copy of a batch's scores is megabytes of garbage per batch.
+        FloatBuffer all = scores.data().asNioFloat();
+        float[] row = new float[cols];
         int[] ranks = new int[histories.length];
         for (int i = 0; i < histories.length; i++) {
             int[] excluded = ItemSets.sortedDistinct(histories[i]);
-            int base = i * cols;
-            float t = all[base + targets[i]];
+            all.get(i * cols, row, 0, cols);
+            float t = row[targets[i]];
             int rank = 0;
             for (int item = 1; item < cols; item++) {
-                if (item != targets[i] && all[base + item] >= t && Arrays.binarySearch(excluded, item) < 0) {
+                if (item != targets[i] && row[item] >= t && Arrays.binarySearch(excluded, item) < 0) {
                     rank++;
                 }
             }
             ranks[i] = rank;
         }
+        HostArrays.closeIfOpen(scores);
         return ranks;
     }
 

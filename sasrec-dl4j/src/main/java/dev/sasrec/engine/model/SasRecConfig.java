@@ -14,8 +14,8 @@ import java.util.Map;
  * a component.
  *
  * <p>Defaults are the paper's MovieLens-1M settings (d = 50, n = 200, 2 blocks, 1 head, dropout 0.2, Adam with
- * learning rate 0.001 and betas 0.9 / 0.98, batch 128, BCE loss). Build configurations with {@link #builder()},
- * which validates every value.
+ * learning rate 0.001 and betas 0.9 / 0.98, batch 128, BCE loss), with batches of users drawn at random. Build
+ * configurations with {@link #builder()}, which validates every value.
  */
 public record SasRecConfig(
         @Hyper(doc = "embedding and hidden width d; divisible by numHeads", defaultValue = "50", min = 1,
@@ -55,8 +55,9 @@ public record SasRecConfig(
         @Hyper(doc = "seed of initialisation, partitioning, shuffling, negative sampling and dropout", defaultValue = "42")
         long seed,
         @Hyper(doc = "form each batch from users of similar history length (drawn at random from a pool of 64 "
-                + "batches), so batches trimmed to their longest history are short; changes which users share a "
-                + "batch, not the model", defaultValue = "true")
+                + "batches), so batches padded to their longest history are short: for the samediff backend, "
+                + "which pads; batches of users drawn at random (false) learn more per epoch, and cost the native "
+                + "backend no padding", defaultValue = "false")
         boolean bucketByLength,
         @Hyper(doc = "rescale a step's gradient to this L2 norm when it is larger (the loss and the gradient norm "
                 + "are then also checked to be finite); 0 turns clipping off", defaultValue = "0.0", min = 0)

@@ -68,7 +68,7 @@ final class SasRecGraph {
         /** Encoder with dropout, plus the loss its {@link LossHead} adds. */
         TRAIN,
         /** Encoder output at every position, no dropout (scoring computes the last position without SameDiff: see
-         * {@code LastPositionEncoder}). */
+         * the native backend's {@code LastPositionEncoder}). */
         ALL_POSITIONS
     }
 

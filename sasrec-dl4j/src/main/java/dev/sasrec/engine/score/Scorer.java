@@ -1,5 +1,6 @@
 package dev.sasrec.engine.score;
 
+import dev.sasrec.engine.cpu.LastPositionEncoder;
 import dev.sasrec.engine.internal.EncoderInputs;
 import dev.sasrec.engine.internal.HostArrays;
 import dev.sasrec.engine.model.ParameterLayout;
@@ -18,7 +19,7 @@ import java.util.Map;
  * length (truncated to the last n items and left-padded internally), with dropout off. A user never seen in training
  * is scored from their history alone. Not thread-safe: one per thread.
  */
-public final class Scorer {
+public final class Scorer implements AutoCloseable {
 
     /**
      * Items scored at a time in {@link #recommend}: a batch of 256 histories then writes 2 MB of scores per product,
@@ -208,5 +209,19 @@ public final class Scorer {
         }
         // Nd4j.create fills with zeros, as scoreBlocks expects.
         return blockScores.computeIfAbsent(width, w -> Nd4j.create(DataType.FLOAT, new long[]{rows, w}, 'c'));
+    }
+
+    /**
+     * Frees the scorer's native arrays (the transposed item table, its blocks, the score buffers) now rather than
+     * at a later garbage collection. The scorer is unusable afterwards.
+     */
+    @Override
+    public void close() {
+        blockScores.values().forEach(HostArrays::closeIfOpen);
+        blockScores.clear();
+        for (INDArray block : itemBlocks) {
+            HostArrays.closeIfOpen(block);
+        }
+        HostArrays.closeIfOpen(itemTableT);
     }
 }

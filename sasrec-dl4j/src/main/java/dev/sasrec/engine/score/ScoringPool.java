@@ -89,9 +89,12 @@ public final class ScoringPool implements AutoCloseable {
         return new TopK(items, scores);
     }
 
-    /** Stops the scoring threads. */
+    /** Stops the scoring threads and frees the scorers' native arrays. */
     @Override
     public void close() {
         threads.shutdownNow();
+        for (Scorer s : scorers) {
+            s.close();
+        }
     }
 }
