@@ -62,15 +62,8 @@ final class CausalAttention {
                 scores(q, k, start, len, col, probs, w);
             }
             softmaxRows(probs, w, len);
-            float[] weights = probs;
-            int wAt = w;
-            if (mask != null) {
-                weights = dropped(len);
-                wAt = 0;
-                for (int i = 0; i < len * len; i++) {
-                    weights[i] = probs[w + i] * mask[w + i];
-                }
-            }
+            float[] weights = mask == null ? probs : dropped(probs, mask, w, len);
+            int wAt = mask == null ? w : 0;
             if (viaBlas) {
                 blas.gemm(false, false, len, dh, len, 1f, weights, wAt, len, v, start * d + col, d,
                         0f, out, start * d + col, d);
@@ -95,7 +88,7 @@ final class CausalAttention {
      * is the history's last position), into {@code out[outOffset..]}: the last row of {@link #forward}.
      */
     void forwardLast(float[] q, int queryOffset, float[] k, float[] v, int start, int len, float[] out, int outOffset) {
-        float[] w = dropped(len);
+        float[] w = scratch(len);
         for (int h = 0; h < heads; h++) {
             int col = h * dh;
             float max = Float.NEGATIVE_INFINITY;
@@ -196,15 +189,8 @@ final class CausalAttention {
         for (int h = 0; h < heads; h++) {
             int col = h * dh;
             int w = offset + h * len * len;
-            float[] weights = probs;
-            int wAt = w;
-            if (mask != null) {
-                weights = dropped(len);
-                wAt = 0;
-                for (int i = 0; i < len * len; i++) {
-                    weights[i] = probs[w + i] * mask[w + i];
-                }
-            }
+            float[] weights = mask == null ? probs : dropped(probs, mask, w, len);
+            int wAt = mask == null ? w : 0;
             // dV += P~^T dOut;  dP~ = dOut V^T
             if (viaBlas) {
                 blas.gemm(true, false, len, dh, len, 1f, weights, wAt, len, dOut, start * d + col, d,
@@ -266,7 +252,16 @@ final class CausalAttention {
         }
     }
 
-    private float[] dropped(int len) {
+    /** The weights times their dropout factors, {@code [len * len]} from element 0 of a scratch array. */
+    private float[] dropped(float[] probs, float[] mask, int w, int len) {
+        float[] out = scratch(len);
+        for (int i = 0; i < len * len; i++) {
+            out[i] = probs[w + i] * mask[w + i];
+        }
+        return out;
+    }
+
+    private float[] scratch(int len) {
         if (dropped.length < len * len) {
             dropped = new float[len * len];
         }

@@ -92,11 +92,15 @@ final class NativeGradients implements BatchGradients {
         }
         long maskSeed = maskSeeds.nextLong();
         LossHead.Draws draws = head.draw(targets, seen, numItems, sampler);
-        return new Prepared(inputs, targets, draws, maskSeed, shards(inputs, positions), positions);
+        return new Prepared(inputs, targets, draws, maskSeed, shards(inputs, positions, workers), positions);
     }
 
-    /** Shard boundaries: shard i is histories shardStart[i] .. shardStart[i + 1] - 1. */
-    private int[] shards(int[][] inputs, long positions) {
+    /**
+     * Shard boundaries for {@code workers} shards of contiguous histories: shard i is histories
+     * {@code start[i] .. start[i + 1] - 1}, and it ends with the first history whose end reaches i + 1 shares of
+     * the positions.
+     */
+    static int[] shards(int[][] inputs, long positions, int workers) {
         int[] start = new int[workers + 1];
         long seen = 0;
         int shard = 1;

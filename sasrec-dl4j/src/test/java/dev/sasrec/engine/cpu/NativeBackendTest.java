@@ -100,6 +100,47 @@ class NativeBackendTest {
     }
 
     @Test
+    void shardsAreContiguousAndSplitThePositionsEvenly() {
+        int[][] inputs = {new int[10], new int[10], new int[10], new int[10], new int[5], new int[5]};
+        assertArrayEquals(new int[]{0, 6}, NativeGradients.shards(inputs, 50, 1));
+        assertArrayEquals(new int[]{0, 3, 6}, NativeGradients.shards(inputs, 50, 2));
+        assertArrayEquals(new int[]{0, 2, 4, 6}, NativeGradients.shards(inputs, 50, 3));
+        // More workers than histories: the last shards are empty.
+        assertArrayEquals(new int[]{0, 1, 2, 2}, NativeGradients.shards(new int[][]{new int[3], new int[3]}, 6, 3));
+    }
+
+    @Test
+    void attentionMapsTakeHistoriesOfAtLeastTheWindowAndRejectWindowsOutsideOneToN() {
+        SasRecNetwork network = SasRecNetwork.initialise(CONFIG, NUM_ITEMS);
+        NativeBackend backend = new NativeBackend();
+        // A history of exactly the window's length counts: each query row of a full window sums to 1.
+        float[][][] maps = backend.averageAttention(network, new int[][]{{1, 2, 3}, {4, 5}}, 3);
+        for (int i = 0; i < 3; i++) {
+            float sum = 0;
+            for (float w : maps[0][i]) {
+                sum += w;
+            }
+            assertEquals(1f, sum, 1e-5, "query " + i);
+        }
+        assertEquals(0f, backend.averageAttention(network, new int[][]{{4, 5}}, 3)[0][2][2], "no history long enough");
+        for (int window : new int[]{0, CONFIG.maxLen() + 1}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> backend.averageAttention(network, new int[][]{{1, 2}}, window));
+            assertTrue(e.getMessage().contains("positions") && e.getMessage().contains("1.." + CONFIG.maxLen()), e.getMessage());
+        }
+        assertEquals(CONFIG.maxLen(), backend.averageAttention(network, new int[][]{{1, 2}}, CONFIG.maxLen())[0].length);
+    }
+
+    @Test
+    void theBackendSpreadsAPassOverItsThreadsAndNeedsNoCollections() {
+        TrainingBackend backend = new NativeBackend();
+        assertEquals(1, backend.concurrentPasses(4));
+        assertFalse(backend.needsCollections());
+        // 4 bytes times: per block 14 d + 2 n h, plus 8 d
+        assertEquals(4L * (2 * (14 * 8 + 2 * 28 * 2) + 8 * 8), backend.bytesPerPosition(CONFIG, NUM_ITEMS));
+    }
+
+    @Test
     void theFullSoftmaxAddsItsLogitsPerPosition() {
         TrainingBackend backend = new NativeBackend();
         SasRecConfig bce = CONFIG.toBuilder().set("loss", Loss.BCE).build();
