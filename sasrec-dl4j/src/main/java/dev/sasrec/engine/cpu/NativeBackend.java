@@ -5,9 +5,9 @@ import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.model.SasRecNetwork;
 import dev.sasrec.engine.train.BatchGradients;
 import dev.sasrec.engine.train.TrainingBackend;
+import dev.sasrec.engine.train.TrainingBackends;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * The native CPU training backend ({@code native}): the encoder's forward and backward pass written directly over
@@ -53,10 +53,7 @@ public final class NativeBackend implements TrainingBackend {
     @Override
     public float[][][] averageAttention(SasRecNetwork network, int[][] histories, int positions) {
         SasRecConfig c = network.config();
-        if (positions < 1 || positions > c.maxLen()) {
-            throw new IllegalArgumentException("positions: invalid value " + positions + ", expected 1.." + c.maxLen());
-        }
-        int[][] longEnough = Arrays.stream(histories).filter(h -> h.length >= positions).toArray(int[][]::new);
+        int[][] longEnough = TrainingBackends.attentionHistories(c, histories, positions);
         float[][][] mean = new float[c.numBlocks()][positions][positions];
         if (longEnough.length == 0) {
             return mean;

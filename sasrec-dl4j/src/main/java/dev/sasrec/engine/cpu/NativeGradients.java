@@ -8,6 +8,7 @@ import dev.sasrec.engine.model.ParameterLayout;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.train.BatchGradients;
 import dev.sasrec.engine.train.EmbeddingPenalty;
+import dev.sasrec.engine.train.NextItems;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
@@ -75,21 +76,10 @@ final class NativeGradients implements BatchGradients {
 
     @Override
     public Prepared prepare(INDArray params, int[][] sequences, int[][] seen) {
-        int n = config.maxLen();
-        int batch = sequences.length;
-        int[][] inputs = new int[batch][];
-        int[][] targets = new int[batch][];
-        long positions = 0;
-        for (int b = 0; b < batch; b++) {
-            int[] s = sequences[b];
-            if (s.length < 2) {
-                throw new IllegalArgumentException("training sequence " + b + " has " + s.length + " item(s), expected at least 2");
-            }
-            int len = Math.min(s.length - 1, n);
-            inputs[b] = Arrays.copyOfRange(s, s.length - 1 - len, s.length - 1);
-            targets[b] = Arrays.copyOfRange(s, s.length - len, s.length);
-            positions += len;
-        }
+        NextItems cut = NextItems.of(sequences, config.maxLen());
+        int[][] inputs = cut.inputs();
+        int[][] targets = cut.targets();
+        long positions = cut.positions();
         long maskSeed = maskSeeds.nextLong();
         LossHead.Draws draws = head.draw(targets, seen, numItems, sampler);
         return new Prepared(inputs, targets, draws, maskSeed, shards(inputs, positions, workers), positions);

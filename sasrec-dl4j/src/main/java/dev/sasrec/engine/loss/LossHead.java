@@ -65,10 +65,11 @@ public interface LossHead {
 
     /**
      * For a head {@link #computedOutsideGraph() computed outside the graph}: the loss and its gradients from the
-     * encoder output {@code output} [B * m * d, row-major] and the item table (see {@link #lossOnRows}).
+     * encoder output {@code output} [B * m * d, row-major] and the item table (see {@link #lossOnRows}), with the
+     * calling thread's {@code blas}.
      */
     default OutputGradients outsideGraph(float[] output, int[][] targets, Draws draws, FloatBuffer itemTable, int numItems,
-                                         int d) {
+                                         int d, Blas blas) {
         int rows = 0;
         for (int[] t : targets) {
             for (int item : t) {
@@ -82,7 +83,7 @@ public interface LossHead {
         }
         ItemRowGradients rowGradients = new ItemRowGradients(numItems, d);
         double sum = lossOnRows(output, targets, 0, draws, itemTable, numItems, d,
-                1f / rows, outputGradient, rowGradients, new Blas());
+                1f / rows, outputGradient, rowGradients, blas);
         rowGradients.addTo(itemGradient);
         return new OutputGradients(sum / rows, outputGradient, itemGradient);
     }

@@ -3,9 +3,9 @@ package dev.sasrec.engine.samediff;
 import dev.sasrec.engine.internal.EncoderInputs;
 import dev.sasrec.engine.internal.HostArrays;
 import dev.sasrec.engine.model.SasRecNetwork;
+import dev.sasrec.engine.train.TrainingBackends;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,11 +19,7 @@ final class AttentionMaps {
     static float[][][] average(SasRecNetwork network, int[][] histories, int positions) {
         int blocks = network.config().numBlocks();
         int heads = network.config().numHeads();
-        if (positions < 1 || positions > network.config().maxLen()) {
-            throw new IllegalArgumentException("positions: invalid value " + positions + ", expected 1.."
-                    + network.config().maxLen());
-        }
-        int[][] longEnough = Arrays.stream(histories).filter(h -> h.length >= positions).toArray(int[][]::new);
+        int[][] longEnough = TrainingBackends.attentionHistories(network.config(), histories, positions);
         float[][][] mean = new float[blocks][positions][positions];
         if (longEnough.length == 0) {
             return mean;

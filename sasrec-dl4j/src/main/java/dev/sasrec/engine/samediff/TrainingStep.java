@@ -1,5 +1,6 @@
 package dev.sasrec.engine.samediff;
 
+import dev.sasrec.engine.internal.Blas;
 import dev.sasrec.engine.internal.DropoutMasks;
 import dev.sasrec.engine.internal.EncoderInputs;
 import dev.sasrec.engine.internal.HostArrays;
@@ -9,6 +10,7 @@ import dev.sasrec.engine.model.ParameterLayout;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.train.BatchGradients;
 import dev.sasrec.engine.train.EmbeddingPenalty;
+import dev.sasrec.engine.train.NextItems;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -36,6 +38,8 @@ final class TrainingStep implements BatchGradients {
     private final int numItems;
     private final LossHead head;
     private final List<SasRecGraph> graphs = new ArrayList<>();
+    /** Per slot, the matrix products of a head computed outside the graph. */
+    private final List<Blas> blas = new ArrayList<>();
     private final List<String> gradientNames;
     private SplittableRandom sampler;
     /** The passes' dropout seeds, apart from the negatives so that splitting a batch leaves its negatives as they are. */
@@ -59,6 +63,7 @@ final class TrainingStep implements BatchGradients {
             SasRecGraph g = SasRecGraph.build(config, layout, SasRecGraph.Mode.TRAIN, head);
             QuietGradients.create(g.sameDiff());
             graphs.add(g);
+            blas.add(new Blas());
         }
     }
 
@@ -95,7 +100,7 @@ final class TrainingStep implements BatchGradients {
             INDArray out = graph.sameDiff().output(p.placeholders, SasRecGraph.OUTPUT).get(SasRecGraph.OUTPUT);
             long[] shape = out.shape();
             LossHead.OutputGradients outside = head.outsideGraph(HostArrays.floats(out), p.targets(), p.draws(),
-                    EncoderInputs.itemTable(params, layout), numItems, config.hiddenUnits());
+                    EncoderInputs.itemTable(params, layout), numItems, config.hiddenUnits(), blas.get(slot));
             loss = outside.loss();
             if (gradient != null) {
                 RecyclingMemoryManager.freeAll(graph.sameDiff());
@@ -125,26 +130,18 @@ final class TrainingStep implements BatchGradients {
         int batch = sequences.length;
         int n = config.maxLen();
         int d = config.hiddenUnits();
-        int[][] inputs = new int[batch][];
-        int[][] targetsRaw = new int[batch][];
-        for (int b = 0; b < batch; b++) {
-            int[] s = sequences[b];
-            if (s.length < 2) {
-                throw new IllegalArgumentException("training sequence " + b + " has " + s.length + " item(s), expected at least 2");
-            }
-            inputs[b] = Arrays.copyOf(s, s.length - 1);
-            targetsRaw[b] = Arrays.copyOfRange(s, 1, s.length);
-        }
+        NextItems cut = NextItems.of(sequences, n);
+        int[][] inputs = cut.inputs();
         EncoderInputs enc = EncoderInputs.of(inputs, n, numItems);
         int m = enc.length;
-        int[][] targets = EncoderInputs.of(targetsRaw, n, numItems).ids;
+        int[][] targets = EncoderInputs.of(cut.targets(), n, numItems).ids;
 
         Map<String, INDArray> ph = new HashMap<>();
         FloatBuffer itemTable = EncoderInputs.itemTable(params, layout);
         SasRecGraph.putEncoderInputs(ph, enc, config, itemTable);
         int[] lengths = new int[batch];
         for (int b = 0; b < batch; b++) {
-            lengths[b] = Math.min(inputs[b].length, n);
+            lengths[b] = inputs[b].length;
         }
         DropoutMasks masks = new DropoutMasks(maskSeeds.nextLong(), config.dropout());
         ph.put(SasRecGraph.EMB_DROP, rowMask(masks, DropoutMasks.embedding(), lengths, m, d));

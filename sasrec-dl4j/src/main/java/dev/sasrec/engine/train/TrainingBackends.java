@@ -1,6 +1,9 @@
 package dev.sasrec.engine.train;
 
+import dev.sasrec.engine.model.SasRecConfig;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -25,6 +28,17 @@ public final class TrainingBackends {
         }
         throw new IllegalArgumentException("trainingBackend: unknown value '" + name + "', expected one of "
                 + String.join(", ", names()));
+    }
+
+    /**
+     * For {@link TrainingBackend#averageAttention}: the histories of at least {@code positions} items, after
+     * checking that the window fits the model (1..n).
+     */
+    public static int[][] attentionHistories(SasRecConfig config, int[][] histories, int positions) {
+        if (positions < 1 || positions > config.maxLen()) {
+            throw new IllegalArgumentException("positions: invalid value " + positions + ", expected 1.." + config.maxLen());
+        }
+        return Arrays.stream(histories).filter(h -> h.length >= positions).toArray(int[][]::new);
     }
 
     /** The names of the backends on the class path. */
