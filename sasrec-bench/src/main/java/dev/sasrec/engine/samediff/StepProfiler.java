@@ -1,5 +1,6 @@
 package dev.sasrec.engine.samediff;
 
+import dev.sasrec.engine.train.FlatGradient;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.UserSequences;
 import dev.sasrec.engine.internal.NativeThreads;
@@ -7,9 +8,7 @@ import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.train.TrainingSet;
 import org.nd4j.autodiff.listeners.profiler.ProfilingListener;
 import org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ public final class StepProfiler {
         SasRecConfig config = SasRecConfig.builder().set("loss", loss).build();
         TrainingStep step = new TrainingStep(config, seqs.numItems(), 1);
         INDArray params = step.layout().initialise(1);
-        INDArray grad = Nd4j.create(DataType.FLOAT, step.layout().size());
+        FlatGradient grad = new FlatGradient(step.layout());
         int bs = config.batchSize();
         int[][] seq = new int[bs][];
         int[][] seen = new int[bs][];

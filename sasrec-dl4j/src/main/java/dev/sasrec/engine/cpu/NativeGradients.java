@@ -8,6 +8,7 @@ import dev.sasrec.engine.model.ParameterLayout;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.train.BatchGradients;
 import dev.sasrec.engine.train.EmbeddingPenalty;
+import dev.sasrec.engine.train.FlatGradient;
 import dev.sasrec.engine.train.NextItems;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -107,7 +108,7 @@ final class NativeGradients implements BatchGradients {
     }
 
     @Override
-    public double run(int slot, BatchGradients.Pass pass, INDArray params, INDArray gradient) {
+    public double run(int slot, BatchGradients.Pass pass, INDArray params, FlatGradient gradient) {
         Prepared p = (Prepared) pass;
         Slot state = slot(slot);
         Worker[] ws = state.workers;
@@ -135,19 +136,23 @@ final class NativeGradients implements BatchGradients {
                 }
             }
         }
-        int itemFloats = (numItems + 1) * d;
-        if (state.itemGradient.length != itemFloats) {
-            state.itemGradient = new float[itemFloats];
-        } else {
-            Arrays.fill(state.itemGradient, 0f);
-        }
-        float[] itemGradient = state.itemGradient;
+        gradient.clear();
+        FloatBuffer g = gradient.buffer();
         for (Worker w : ws) {
-            w.itemGrads.addTo(itemGradient);
+            ItemRowGradients rows = w.itemGrads;
+            float[] values = rows.rows();
+            for (int i = 0; i < rows.count(); i++) {
+                int item = rows.item(i);
+                if (item == 0) {
+                    continue;
+                }
+                gradient.holdRow(item);
+                int at = item * d;
+                for (int j = 0; j < d; j++) {
+                    g.put(at + j, g.get(at + j) + values[i * d + j]);
+                }
+            }
         }
-        Arrays.fill(itemGradient, 0, d, 0f);
-        FloatBuffer g = gradient.data().asNioFloat();
-        g.put(0, itemGradient);
         g.put((int) EncoderWeights.denseStart(layout), dense, 0, dense.length);
         EmbeddingPenalty.addGradient(config, layout, params, gradient);
         return lossSum * scale + EmbeddingPenalty.value(config, layout, params);
@@ -173,13 +178,12 @@ final class NativeGradients implements BatchGradients {
 
     @Override
     public double loss(INDArray params, int[][] sequences, int[][] seen) {
-        return run(0, prepare(params, sequences, seen), params, params.like());
+        return run(0, prepare(params, sequences, seen), params, new FlatGradient(layout));
     }
 
-    /** What one slot's passes use: a worker per shard and the item table's gradient. */
+    /** What one slot's passes use: a worker per shard. */
     private final class Slot {
         final Worker[] workers = new Worker[NativeGradients.this.workers];
-        float[] itemGradient = new float[0];
 
         Slot() {
             for (int i = 0; i < workers.length; i++) {

@@ -10,6 +10,7 @@ import dev.sasrec.engine.model.ParameterLayout;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.train.BatchGradients;
 import dev.sasrec.engine.train.EmbeddingPenalty;
+import dev.sasrec.engine.train.FlatGradient;
 import dev.sasrec.engine.train.NextItems;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,7 +74,7 @@ final class TrainingStep implements BatchGradients {
     }
 
     @Override
-    public double run(int slot, BatchGradients.Pass pass, INDArray params, INDArray gradient) {
+    public double run(int slot, BatchGradients.Pass pass, INDArray params, FlatGradient gradient) {
         return pass(slot, (Prepared) pass, params, gradient);
     }
 
@@ -88,7 +89,7 @@ final class TrainingStep implements BatchGradients {
      *
      * @return the pass's mean loss plus the embedding L2 penalty
      */
-    private double pass(int slot, Prepared p, INDArray params, INDArray gradient) {
+    private double pass(int slot, Prepared p, INDArray params, FlatGradient gradient) {
         SasRecGraph graph = graph(slot);
         graph.loadParameters(layout, params);
         RecyclingMemoryManager.install(graph.sameDiff());
@@ -158,10 +159,12 @@ final class TrainingStep implements BatchGradients {
     }
 
     private void assembleGradient(SasRecGraph graph, Map<String, INDArray> grads, Prepared p, INDArray params,
-                                  INDArray gradient, float[] headItemGradient) {
+                                  FlatGradient gradient, float[] headItemGradient) {
         int d = config.hiddenUnits();
+        gradient.clear();
+        gradient.holdAllRows();
         for (String name : graph.variables()) {
-            layout.view(gradient, name).assign(grads.get(name));
+            layout.view(gradient.values(), name).assign(grads.get(name));
         }
         int itemFloats = (numItems + 1) * d;
         float[] itemGrad = new float[itemFloats];
@@ -173,7 +176,7 @@ final class TrainingStep implements BatchGradients {
             }
         }
         Arrays.fill(itemGrad, 0, d, 0f);
-        FloatBuffer g = gradient.data().asNioFloat();
+        FloatBuffer g = gradient.buffer();
         g.position((int) layout.segment(ParameterLayout.ITEM_EMBEDDING).offset());
         g.put(itemGrad);
         EmbeddingPenalty.addGradient(config, layout, params, gradient);

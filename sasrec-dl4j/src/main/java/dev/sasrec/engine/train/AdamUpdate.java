@@ -39,23 +39,34 @@ final class AdamUpdate {
 
     /**
      * Applies step {@code iteration} (from 0) to {@code params} from {@code gradient}, updating {@code state}
-     * (first moments, then second moments, each as long as the parameters).
+     * (first moments, then second moments, each as long as the parameters), and records the item rows it moved
+     * in {@code changed}.
      */
-    void apply(INDArray params, INDArray gradient, INDArray state, int iteration) {
+    void apply(INDArray params, FlatGradient gradient, INDArray state, int iteration, ChangedRows changed) {
         FloatBuffer p = params.data().asNioFloat();
-        FloatBuffer g = gradient.data().asNioFloat();
+        FloatBuffer g = gradient.buffer();
         FloatBuffer s = state.data().asNioFloat();
         int size = Math.toIntExact(params.length());
         double t = iteration + 1.0;
         float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        if (lazy) {
+        if (lazy && !gradient.allRows()) {
+            for (int i = 0; i < gradient.rowCount(); i++) {
+                int row = gradient.row(i) * d;
+                if (row > 0 && touched(g, row)) {
+                    range(p, g, s, size, row, row + d, alpha);
+                    changed.add(row / d);
+                }
+            }
+        } else if (lazy) {
             for (int row = d; row < itemFloats; row += d) {
                 if (touched(g, row)) {
                     range(p, g, s, size, row, row + d, alpha);
+                    changed.add(row / d);
                 }
             }
         } else {
             range(p, g, s, size, d, itemFloats, alpha);
+            changed.addAll();
         }
         range(p, g, s, size, itemFloats, size, alpha);
         for (int j = 0; j < d; j++) {

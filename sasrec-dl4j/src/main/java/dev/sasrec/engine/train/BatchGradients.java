@@ -27,11 +27,11 @@ public interface BatchGradients {
 
     /**
      * Computes a prepared pass on slot {@code slot} (see {@link #slots}), writing its gradient into
-     * {@code gradient} (overwritten).
+     * {@code gradient} (cleared first), holding the item rows it wrote.
      *
      * @return the pass's mean loss over positions with a target, plus the embedding L2 penalty
      */
-    double run(int slot, Pass pass, INDArray params, INDArray gradient);
+    double run(int slot, Pass pass, INDArray params, FlatGradient gradient);
 
     /** Makes slots 0..count-1 available to {@link #run}; call it from one thread before running passes at once. */
     void slots(int count);
@@ -46,7 +46,7 @@ public interface BatchGradients {
     double loss(INDArray params, int[][] sequences, int[][] seen);
 
     /** Loss and gradient of one batch in one pass on slot 0. */
-    default double compute(INDArray params, int[][] sequences, int[][] seen, INDArray gradient) {
+    default double compute(INDArray params, int[][] sequences, int[][] seen, FlatGradient gradient) {
         return run(0, prepare(params, sequences, seen), params, gradient);
     }
 }

@@ -31,13 +31,17 @@ public final class EmbeddingPenalty {
         return 0.5 * config.l2Emb() * sq;
     }
 
-    /** Adds the penalty's gradient, {@code l2Emb} times the embeddings, into {@code gradient}. */
-    public static void addGradient(SasRecConfig config, ParameterLayout layout, INDArray params, INDArray gradient) {
+    /**
+     * Adds the penalty's gradient, {@code l2Emb} times the embeddings, into {@code gradient}: every item row, so
+     * the gradient then holds them all.
+     */
+    public static void addGradient(SasRecConfig config, ParameterLayout layout, INDArray params, FlatGradient gradient) {
         if (config.l2Emb() == 0) {
             return;
         }
+        gradient.holdAllRows();
         for (String name : PENALISED) {
-            layout.view(gradient, name).addi(layout.view(params, name).mul(config.l2Emb()));
+            layout.view(gradient.values(), name).addi(layout.view(params, name).mul(config.l2Emb()));
         }
     }
 }

@@ -35,19 +35,20 @@ public final class SasRecTrainer {
     private final int numItems;
     private final ParameterLayout layout;
     private final INDArray params;
-    private final INDArray gradient;
+    private final FlatGradient gradient;
     private final INDArray adamState;
     private final AdamUpdate adam;
     private final BatchGradients step;
     private final boolean collects;
     private final SplittableRandom shuffler;
+    private final ChangedRows changed;
     private int iteration;
     private int epoch;
     private long collectAboveBytes = 0;
     private int maxPositionsPerPass = 128 * 100;
     private int passThreads = 1;
     private ExecutorService passPool;
-    private INDArray[] passGradients;
+    private FlatGradient[] passGradients;
 
     /** Starts from freshly initialised parameters. */
     public SasRecTrainer(SasRecConfig config, int numItems) {
@@ -65,13 +66,14 @@ public final class SasRecTrainer {
         this.numItems = initial.numItems();
         this.layout = initial.layout();
         this.params = initial.parameters();
-        this.gradient = Nd4j.create(DataType.FLOAT, layout.size());
+        this.gradient = new FlatGradient(layout);
         this.adamState = Nd4j.create(DataType.FLOAT, 2 * layout.size());
         this.adam = new AdamUpdate(config.learningRate(), config.beta1(), config.beta2(), config.epsilon(),
                 config.lazyAdam(), config.hiddenUnits(), layout.segment(ParameterLayout.ITEM_EMBEDDING).length());
         this.step = backend.gradients(config, numItems, config.seed() * 31 + 7);
         this.collects = backend.needsCollections();
         this.shuffler = new SplittableRandom(config.seed() * 17 + 3);
+        this.changed = new ChangedRows(numItems);
     }
 
     /** The hyper-parameters. */
@@ -93,15 +95,15 @@ public final class SasRecTrainer {
         }
         double clip = config.gradientClipNorm();
         if (clip > 0) {
-            double norm = gradient.norm2Number().doubleValue();
+            double norm = Math.sqrt(gradient.squaredNorm());
             if (!Double.isFinite(norm)) {
                 throw new NonFiniteLossException(epoch + 1, iteration + 1, "gradient norm", norm);
             }
             if (norm > clip) {
-                gradient.muli(clip / norm);
+                gradient.scale((float) (clip / norm));
             }
         }
-        adam.apply(params, gradient, adamState, iteration);
+        adam.apply(params, gradient, adamState, iteration, changed);
         iteration++;
         collectGarbageIfDue();
         return loss;
@@ -127,7 +129,7 @@ public final class SasRecTrainer {
             return step.compute(params, sequences, seen, gradient);
         }
         int passes = (sequences.length + perPass - 1) / perPass;
-        gradient.assign(0);
+        gradient.clear();
         double loss = 0;
         for (int first = 0; first < passes; first += passThreads) {
             int group = Math.min(passThreads, passes - first);
@@ -147,7 +149,7 @@ public final class SasRecTrainer {
             double[] losses = runPasses(prepared);
             for (int i = 0; i < group; i++) {
                 loss += weights[i] * losses[i];
-                gradient.addi(passGradients[i].muli(weights[i]));
+                gradient.addScaled(passGradients[i], (float) weights[i]);
             }
             if (first + group < passes) {
                 collectGarbageIfDue();
@@ -159,11 +161,11 @@ public final class SasRecTrainer {
     /** Runs prepared passes, the first on this thread and the others on the pass pool; pass i writes passGradients[i]. */
     private double[] runPasses(BatchGradients.Pass[] prepared) {
         if (passGradients == null) {
-            passGradients = new INDArray[passThreads];
+            passGradients = new FlatGradient[passThreads];
         }
         for (int i = 0; i < prepared.length; i++) {
             if (passGradients[i] == null) {
-                passGradients[i] = Nd4j.create(DataType.FLOAT, layout.size());
+                passGradients[i] = new FlatGradient(layout);
             }
         }
         double[] losses = new double[prepared.length];
@@ -320,11 +322,53 @@ public final class SasRecTrainer {
         return adamState.dup();
     }
 
-    /** Replaces parameters, Adam state and step counter, e.g. with averaged values. */
+    /** Replaces parameters, Adam state and step counter, e.g. with averaged values; no row counts as changed. */
     public void setState(INDArray parameters, INDArray optimizerState, int iterations) {
         params.assign(parameters.reshape(params.shape()));
         adamState.assign(optimizerState.reshape(adamState.shape()));
         this.iteration = iterations;
+        changed.reset();
+    }
+
+    /**
+     * Replaces parameters, Adam state (null: zero moments) and step counter in place, without temporary native
+     * arrays; no row counts as changed.
+     */
+    public void setState(float[] parameters, float[] optimizerState, int iterations) {
+        if (parameters.length != params.length() || (optimizerState != null && optimizerState.length != adamState.length())) {
+            throw new IllegalArgumentException("state of " + parameters.length + " parameters and "
+                    + (optimizerState == null ? 0 : optimizerState.length) + " moments, expected " + params.length()
+                    + " and " + adamState.length());
+        }
+        params.data().asNioFloat().put(0, parameters);
+        if (optimizerState == null) {
+            adamState.assign(0);
+        } else {
+            adamState.data().asNioFloat().put(0, optimizerState);
+        }
+        this.iteration = iterations;
+        changed.reset();
+    }
+
+    /**
+     * The item rows the optimiser moved since the last {@link #setState} or {@link #apply} (every row once an
+     * exact Adam step or an embedding penalty moved them all), and the dense part, with their current parameters
+     * and moments.
+     */
+    public StateSlice changes() {
+        return StateSlice.read(params.data().asNioFloat(), adamState.data().asNioFloat(), numItems,
+                config.hiddenUnits(), changed.sorted(), iteration);
+    }
+
+    /**
+     * Overwrites the rows and dense part {@code slice} holds, and the step counter; no row counts as changed
+     * afterwards. Applying to a trainer the averaged changes of all the rows any worker changed brings it to the
+     * averaged state.
+     */
+    public void apply(StateSlice slice) {
+        slice.writeTo(params.data().asNioFloat(), adamState.data().asNioFloat(), config.hiddenUnits());
+        this.iteration = slice.iteration();
+        changed.reset();
     }
 
     /**
@@ -365,7 +409,7 @@ public final class SasRecTrainer {
 
     /** The gradient written by the last {@link #accumulate} call (until a step turns it into an update). */
     INDArray gradientView() {
-        return gradient;
+        return gradient.values();
     }
 
     /** Optimisation steps taken so far. */

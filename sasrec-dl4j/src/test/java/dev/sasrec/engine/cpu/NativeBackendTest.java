@@ -1,5 +1,6 @@
 package dev.sasrec.engine.cpu;
 
+import dev.sasrec.engine.train.FlatGradient;
 import dev.sasrec.engine.internal.ItemSets;
 import dev.sasrec.engine.loss.Loss;
 import dev.sasrec.engine.model.ParameterLayout;
@@ -8,9 +9,7 @@ import dev.sasrec.engine.model.SasRecNetwork;
 import dev.sasrec.engine.train.TrainingBackend;
 import dev.sasrec.engine.train.TrainingBackends;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -156,9 +155,9 @@ class NativeBackendTest {
     }
 
     private static float[] gradient(int workers, long seed, INDArray params, int[][] sequences, int[][] seen) {
-        INDArray g = Nd4j.create(DataType.FLOAT, params.length());
+        FlatGradient g = new FlatGradient(ParameterLayout.of(CONFIG, NUM_ITEMS));
         new NativeGradients(CONFIG, NUM_ITEMS, seed, workers).compute(params, sequences, seen, g);
-        return g.data().asFloat();
+        return g.values().data().asFloat();
     }
 
     /** Histories of 2 to 40 items (longer than n = 28 included), drawn from {@code seed}. */

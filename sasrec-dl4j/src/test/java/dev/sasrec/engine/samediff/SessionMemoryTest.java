@@ -1,5 +1,6 @@
 package dev.sasrec.engine.samediff;
 
+import dev.sasrec.engine.train.FlatGradient;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
 import dev.sasrec.engine.data.UserSequences;
@@ -10,9 +11,7 @@ import dev.sasrec.engine.train.SasRecTrainer;
 import dev.sasrec.engine.train.TrainingSet;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 
@@ -49,9 +48,9 @@ class SessionMemoryTest {
             double[] losses = new double[2];
             for (int run = 0; run < 2; run++) {
                 step.reseed(9);
-                INDArray gradient = Nd4j.create(DataType.FLOAT, step.layout().size());
+                FlatGradient gradient = new FlatGradient(step.layout());
                 losses[run] = step.compute(params, seqs, seen, gradient);
-                gradients[run] = gradient.data().asFloat();
+                gradients[run] = gradient.values().data().asFloat();
                 SameDiff sd = step.graph().sameDiff();
                 long allocations = 0;
                 for (SameDiff executed : new SameDiff[]{sd, sd.getFunction("grad")}) {
@@ -87,9 +86,9 @@ class SessionMemoryTest {
             int[][][] batches = {full, full, shorter, shorter};
             for (int run = 0; run < batches.length; run++) {
                 step.reseed(9);
-                INDArray gradient = Nd4j.create(DataType.FLOAT, step.layout().size());
+                FlatGradient gradient = new FlatGradient(step.layout());
                 step.compute(params, batches[run], seen, gradient);
-                gradients[run] = gradient.data().asFloat();
+                gradients[run] = gradient.values().data().asFloat();
                 for (SameDiff executed : new SameDiff[]{sd, sd.getFunction("grad")}) {
                     RecyclingMemoryManager m = RecyclingMemoryManager.of(executed);
                     fresh[run] += m.freshBuffers();

@@ -35,7 +35,7 @@ class AdamUpdateTest {
         AdamUpdate fused = new AdamUpdate(0.01, 0.9, 0.98, 1e-8, false, D, ITEM_FLOATS);
         for (int step = 0; step < 5; step++) {
             INDArray g = random(10 + step, SIZE);
-            fused.apply(params, g.dup(), state, step);
+            fused.apply(params, gradient(g, false), state, step, new ChangedRows(4));
             INDArray update = g.dup();
             nd4j.applyUpdater(update, step, 0);
             reference.subi(update);
@@ -69,11 +69,23 @@ class AdamUpdateTest {
         zeroRows(first, 3, 4);
         INDArray second = random(4, SIZE);
         zeroRows(second, 2, 3, 4);
+        INDArray listed = start.dup();
+        INDArray listedState = Nd4j.create(DataType.FLOAT, 2 * SIZE);
+        ChangedRows exactRows = new ChangedRows(4);
+        ChangedRows lazyRows = new ChangedRows(4);
+        ChangedRows listedRows = new ChangedRows(4);
         for (INDArray[] step : new INDArray[][]{{first}, {second}}) {
             int iteration = step[0] == first ? 0 : 1;
-            exactAdam.apply(exact, step[0].dup(), exactState, iteration);
-            lazyAdam.apply(lazy, step[0].dup(), lazyState, iteration);
+            exactAdam.apply(exact, gradient(step[0], false), exactState, iteration, exactRows);
+            lazyAdam.apply(lazy, gradient(step[0], false), lazyState, iteration, lazyRows);
+            lazyAdam.apply(listed, gradient(step[0], true), listedState, iteration, listedRows);
         }
+        assertArrayEquals(new int[]{1, 2, 3, 4}, exactRows.sorted(), "an exact step moves every row");
+        assertArrayEquals(new int[]{1, 2}, lazyRows.sorted(), "a lazy step moves the rows with gradient");
+        assertArrayEquals(new int[]{1, 2}, listedRows.sorted());
+        // Listing the rows a gradient holds changes the cost of a lazy step, not its result.
+        assertArrayEquals(lazy.toFloatVector(), listed.toFloatVector());
+        assertArrayEquals(lazyState.toFloatVector(), listedState.toFloatVector());
         float[] e = exact.toFloatVector();
         float[] l = lazy.toFloatVector();
         float[] s = start.toFloatVector();
@@ -93,6 +105,29 @@ class AdamUpdateTest {
                 assertEquals(e[i], l[i], 1e-7, "touched in every step, or dense: element " + i);
             }
         }
+    }
+
+    /**
+     * {@code values} as a gradient over items 0..4: holding every row, or listing the rows with a nonzero value
+     * (the padding row included, which the update must still leave at zero).
+     */
+    private static FlatGradient gradient(INDArray values, boolean listRows) {
+        FlatGradient g = new FlatGradient(4, D, SIZE);
+        g.values().assign(values);
+        if (!listRows) {
+            g.holdAllRows();
+            return g;
+        }
+        float[] v = values.toFloatVector();
+        for (int row = 4; row >= 0; row--) {
+            for (int j = 0; j < D; j++) {
+                if (v[row * D + j] != 0f) {
+                    g.holdRow(row);
+                    break;
+                }
+            }
+        }
+        return g;
     }
 
     private static void zeroRows(INDArray g, int... rows) {

@@ -7,7 +7,6 @@ import dev.sasrec.engine.model.SasRecConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -64,8 +63,8 @@ class BackendAgreementTest {
         }
         params = Nd4j.createFromArray(p);
 
-        INDArray reference = Nd4j.create(DataType.FLOAT, layout.size());
-        INDArray candidate = Nd4j.create(DataType.FLOAT, layout.size());
+        FlatGradient reference = new FlatGradient(layout);
+        FlatGradient candidate = new FlatGradient(layout);
         double referenceLoss = TrainingBackends.named("samediff").gradients(config, NUM_ITEMS, 77)
                 .compute(params, sequences, seen, reference);
         double candidateLoss = TrainingBackends.named("native").gradients(config, NUM_ITEMS, 77)
@@ -74,8 +73,8 @@ class BackendAgreementTest {
         assertEquals(referenceLoss, candidateLoss, TOLERANCE * Math.abs(referenceLoss), "loss");
         List<String> failures = new ArrayList<>();
         for (ParameterLayout.Segment s : layout.segments().values()) {
-            INDArray r = layout.view(reference, s.name());
-            INDArray c = layout.view(candidate, s.name());
+            INDArray r = layout.view(reference.values(), s.name());
+            INDArray c = layout.view(candidate.values(), s.name());
             double scale = Math.max(r.norm2Number().doubleValue(), c.norm2Number().doubleValue());
             double error = r.sub(c).norm2Number().doubleValue() / Math.max(scale, 1e-12);
             if (!(error <= TOLERANCE)) {

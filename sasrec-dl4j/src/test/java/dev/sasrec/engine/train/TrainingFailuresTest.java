@@ -72,8 +72,9 @@ class TrainingFailuresTest {
 
     @Test
     void aNonFiniteGradientNormStopsTheStepUnderClipping() {
-        // An L2 factor of 1e38 keeps the loss finite (it is summed in double) while the gradient's norm overflows.
-        SasRecTrainer trainer = new SasRecTrainer(small().set("l2Emb", 1e38).set("gradientClipNorm", 1).build(), DATA.numItems());
+        // An L2 factor of 1e39 keeps the loss finite (it is summed in double) while the gradient overflows to
+        // infinity in float, and so does its norm.
+        SasRecTrainer trainer = new SasRecTrainer(small().set("l2Emb", 1e39).set("gradientClipNorm", 1).build(), DATA.numItems());
         int[][] batch = Arrays.copyOf(DATA.sequences(), 32);
         int[][] seen = Arrays.stream(batch).map(h -> Arrays.stream(h).distinct().sorted().toArray()).toArray(int[][]::new);
         float[] before = trainer.parameters().data().asFloat();

@@ -3,71 +3,63 @@ package dev.sasrec.spark.recommend;
 import dev.sasrec.engine.internal.NativeThreads;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.model.SasRecNetwork;
-import dev.sasrec.engine.train.SasRecTrainer;
-import dev.sasrec.engine.train.TrainingBackends;
-import dev.sasrec.engine.train.TrainingSet;
+import dev.sasrec.engine.train.StateSlice;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceProfile;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 import java.io.Serializable;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
- * Synchronous parameter averaging over Spark partitions. Each round broadcasts the flat parameters and Adam state;
- * every partition continues training a pooled engine copy on its own users for up to {@code averagingFrequency}
- * steps of the epoch's plan; {@code treeAggregate} sums parameters and Adam state weighted by the steps each
- * partition took; the driver divides and starts the next round. Each partition's batch plan and random draws
- * derive from (seed, epoch, round, partition) only, so a retried task computes exactly what the lost one would
- * have.
+ * Synchronous parameter averaging over Spark partitions, exchanging only what a round changed. Each partition
+ * stays resident in its executor for the whole fit ({@link ResidentPartition}: its histories, its epoch plan and a
+ * trainer). A round is one Spark job: every partition brings its trainer to the round's starting state by applying
+ * the previous round's averaged changes (broadcast), takes up to {@code averagingFrequency} steps of the epoch's
+ * plan, and sends back what its steps changed: the item rows its optimiser moved and the dense part, each weighted
+ * by its steps ({@link RoundResult}). The driver adds the results in partition order (through a tree of
+ * {@code aggregationDepth} levels), averages each row over the partitions that changed it and the dense part over
+ * all, writes them into its copy of the whole state and broadcasts them as the next round's changes. Rows no
+ * partition touched stay as they are everywhere, so every trainer ends up at the driver's state without the
+ * catalogue ever being sent; with lazy Adam a round's traffic follows the items it touched.
+ *
+ * <p>A partition whose executor does not hold its state (the first round, a replacement executor, a task that
+ * moved) reports itself stale; the driver then broadcasts the whole state and reruns the round, in which the other
+ * partitions return the results they already computed. Each partition's batch plan and random draws derive from
+ * (seed, epoch, round, partition) only, so a partition rebuilt from the whole state computes exactly what the lost
+ * one would have.
  */
 final class ParameterAveraging {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
-    /**
-     * Trainers kept between rounds, per configuration and catalogue size; a borrowed trainer has its whole state
-     * replaced from the round's broadcast before use, so reuse changes no result.
-     */
-    private static final JvmPool<SasRecTrainer> TRAINERS = new JvmPool<>(4);
 
-    /** The driver's view of the training state. */
+    /** The driver's view of the training state: flat parameters, Adam state, optimiser steps. */
     record State(float[] params, float[] adam, int iteration) implements Serializable { }
 
-    /** What partitions send back: weighted sums. */
-    static final class Partial implements Serializable {
-        private static final long serialVersionUID = 1L;
-        double[] params;
-        double[] adam;
-        long steps;
-        double lossSum;
-        int maxSteps;
-
-        Partial add(Partial o) {
-            if (o.steps == 0) {
-                return this;
-            }
-            if (steps == 0) {
-                return o;
-            }
-            for (int i = 0; i < params.length; i++) {
-                params[i] += o.params[i];
-            }
-            for (int i = 0; i < adam.length; i++) {
-                adam[i] += o.adam[i];
-            }
-            steps += o.steps;
-            lossSum += o.lossSum;
-            maxSteps = Math.max(maxSteps, o.maxSteps);
-            return this;
+    /**
+     * The whole state at the end of round {@code round} (0: the state the fit starts from). Before the first
+     * optimiser step the moments are zero, and the state carries none (a null {@code adam}).
+     */
+    record Start(int round, State state) implements Serializable {
+        static Start of(int round, State state) {
+            return new Start(round, state.iteration() == 0 ? new State(state.params(), null, 0) : state);
         }
     }
+
+    /** The averaged changes of round {@code round}: applied to any partition's end of that round, its average. */
+    record Changes(int round, StateSlice slice) implements Serializable { }
 
     private final SasRecConfig config;
     private final int numItems;
@@ -109,43 +101,80 @@ final class ParameterAveraging {
         for (int s : sizes) {
             maxBatches = Math.max(maxBatches, (s + config.batchSize() - 1) / config.batchSize());
         }
-        int rounds = Math.max(1, (maxBatches + options.averagingFrequency() - 1) / options.averagingFrequency());
+        int frequency = options.averagingFrequency();
+        int rounds = Math.max(1, (maxBatches + frequency - 1) / frequency);
+        String fit = UUID.randomUUID().toString();
+        int d = config.hiddenUnits();
         State state = start;
+        Broadcast<Changes> changes = null;
+        int global = 0;
         long started = System.nanoTime();
-        for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
-            long t0 = System.nanoTime();
-            double lossSum = 0;
-            long steps = 0;
-            for (int round = 0; round < rounds; round++) {
-                sc.setJobDescription(String.format(Locale.ROOT, "SASRec epoch %d/%d, averaging round %d/%d",
-                        epoch, epochs, round + 1, rounds));
-                Broadcast<State> bc = sc.broadcast(state);
-                Partial total = round(partitioned, bc, epoch, round);
-                bc.destroy();
-                if (total.steps == 0) {
-                    continue;
+        try {
+            for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                long steps = 0;
+                double computeSeconds = 0;
+                long exchanged = 0;
+                for (int round = 0; round < rounds; round++) {
+                    global++;
+                    sc.setJobDescription(String.format(Locale.ROOT, "SASRec epoch %d/%d, averaging round %d/%d",
+                            epoch, epochs, round + 1, rounds));
+                    ResidentPartition.Round spec = new ResidentPartition.Round(global, epoch, round, frequency, config,
+                            numItems, options.trainingBackend(), options.maxPositionsPerPass(), collectAbove());
+                    long roundStart = System.nanoTime();
+                    RoundResult total = global == 1 ? null : round(fit, partitioned, spec, changes, null);
+                    if (total == null || total.stalePartitions.length > 0) {
+                        if (total != null) {
+                            LOG.info("round {}: partitions {} hold no state to start from; broadcasting the whole state",
+                                    global, Arrays.toString(total.stalePartitions));
+                        }
+                        Broadcast<Start> whole = sc.broadcast(Start.of(global - 1, state));
+                        total = round(fit, partitioned, spec, changes, whole);
+                        whole.destroy();
+                        if (total.stalePartitions.length > 0) {
+                            throw new IllegalStateException("round " + global + ": partitions "
+                                    + Arrays.toString(total.stalePartitions) + " could not start from the whole state");
+                        }
+                    }
+                    long averageStart = System.nanoTime();
+                    StateSlice averaged = total.average(state.iteration() + total.maxSteps, dense(state));
+                    averaged.writeTo(FloatBuffer.wrap(state.params()), FloatBuffer.wrap(state.adam()), d);
+                    long averageEnd = System.nanoTime();
+                    state = new State(state.params(), state.adam(), averaged.iteration());
+                    if (changes != null) {
+                        changes.destroy();
+                    }
+                    changes = sc.broadcast(new Changes(global, averaged));
+                    long broadcastEnd = System.nanoTime();
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug(String.format(Locale.ROOT, "round %d: jobs %.0f ms (longest partition's steps %.0f ms), "
+                                        + "averaging %.0f ms, broadcast %.0f ms; %d rows changed, %.1f MB sent",
+                                global, (averageStart - roundStart) / 1e6, total.computeSeconds * 1e3,
+                                (averageEnd - averageStart) / 1e6, (broadcastEnd - averageEnd) / 1e6,
+                                averaged.rows().length, total.sentBytes / 1e6));
+                    }
+                    lossSum += total.lossSum;
+                    steps += total.steps;
+                    computeSeconds += total.computeSeconds;
+                    exchanged += total.sentBytes + averaged.bytes();
                 }
-                float[] params = new float[total.params.length];
-                for (int i = 0; i < params.length; i++) {
-                    params[i] = (float) (total.params[i] / total.steps);
-                }
-                float[] adam = new float[total.adam.length];
-                for (int i = 0; i < adam.length; i++) {
-                    adam[i] = (float) (total.adam[i] / total.steps);
-                }
-                state = new State(params, adam, state.iteration() + total.maxSteps);
-                lossSum += total.lossSum;
-                steps += total.steps;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                TrainingSummary.Epoch e = new TrainingSummary.Epoch(epoch, steps == 0 ? Double.NaN : lossSum / steps,
+                        sequences / seconds, seconds, Double.NaN, Double.NaN, rounds, (double) exchanged / rounds,
+                        computeSeconds, Math.max(0, seconds - computeSeconds));
+                TrainingSummary.Epoch logged = afterEpoch.after(e, state);
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                double eta = elapsed / (epoch - firstEpoch + 1) * (epochs - epoch);
+                LOG.info("SASRec {}", logged.progressLine(epochs, elapsed, eta));
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            TrainingSummary.Epoch e = new TrainingSummary.Epoch(epoch, steps == 0 ? Double.NaN : lossSum / steps,
-                    sequences / seconds, seconds);
-            TrainingSummary.Epoch logged = afterEpoch.after(e, state);
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            double eta = elapsed / (epoch - firstEpoch + 1) * (epochs - epoch);
-            LOG.info("SASRec {}", logged.progressLine(epochs, elapsed, eta));
+        } finally {
+            if (changes != null) {
+                changes.destroy();
+            }
+            release(fit, partitioned);
+            sc.setJobDescription(null);
         }
-        sc.setJobDescription(null);
         return state;
     }
 
@@ -156,73 +185,76 @@ final class ParameterAveraging {
         TrainingSummary.Epoch after(TrainingSummary.Epoch measured, State state);
     }
 
-    private Partial round(JavaRDD<int[]> partitioned, Broadcast<State> bc, int epoch, int round) {
-        SasRecConfig cfg = config;
-        int items = numItems;
-        int frequency = options.averagingFrequency();
-        int positions = options.maxPositionsPerPass();
-        long slack = options.collectionSlack();
-        String backend = options.trainingBackend();
-        JavaRDD<Partial> trained = partitioned.mapPartitionsWithIndex((pid, it) -> {
-            NativeThreads.set(Math.max(1, org.apache.spark.TaskContext.get().cpus()));
-            List<int[]> seqs = new ArrayList<>();
-            it.forEachRemaining(seqs::add);
-            Partial p = new Partial();
-            if (seqs.isEmpty()) {
-                return Collections.singletonList(p).iterator();
-            }
-            TrainingSet data = TrainingSet.of(seqs.toArray(new int[0][]));
-            long base = cfg.seed() * 1_000_003L + epoch * 7919L + pid;
-            List<int[]> plan = SasRecTrainer.planEpoch(data, cfg, base);
-            int from = round * frequency;
-            int to = Math.min(plan.size(), from + frequency);
-            if (from >= to) {
-                return Collections.singletonList(p).iterator();
-            }
-            State s = bc.value();
-            String poolKey = cfg.toMap() + "/" + items + "/" + backend;
-            long collectAbove = slack == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : Runtime.getRuntime().maxMemory() + slack;
-            SasRecTrainer trainer = TRAINERS.borrow(poolKey,
-                            () -> new SasRecTrainer(SasRecNetwork.initialise(cfg, items), TrainingBackends.named(backend)))
-                    .maxPositionsPerPass(positions).collectGarbageAbove(collectAbove);
-            try {
-                trainer.setState(Nd4j.createFromArray(s.params()), Nd4j.createFromArray(s.adam()), s.iteration());
-                trainer.reseed(base * 31 + round);
-                double loss = 0;
-                for (int b = from; b < to; b++) {
-                    int[] users = plan.get(b);
-                    int[][] batch = new int[users.length][];
-                    int[][] seen = new int[users.length][];
-                    for (int i = 0; i < users.length; i++) {
-                        batch[i] = data.sequences()[users[i]];
-                        seen[i] = data.seen()[users[i]];
-                    }
-                    loss += trainer.trainStep(batch, seen);
-                }
-                int steps = to - from;
-                float[] params = trainer.parameters().data().asFloat();
-                float[] adam = trainer.optimizerState().data().asFloat();
-                p.params = new double[params.length];
-                for (int i = 0; i < params.length; i++) {
-                    p.params[i] = (double) params[i] * steps;
-                }
-                p.adam = new double[adam.length];
-                for (int i = 0; i < adam.length; i++) {
-                    p.adam[i] = (double) adam[i] * steps;
-                }
-                p.steps = steps;
-                p.maxSteps = steps;
-                p.lossSum = loss;
-            } finally {
-                TRAINERS.giveBack(poolKey, trainer);
-            }
-            return Collections.singletonList(p).iterator();
+    /** Runs one round on every partition and adds the results in partition order. */
+    private RoundResult round(String fit, JavaRDD<int[]> partitioned, ResidentPartition.Round spec,
+                              Broadcast<Changes> changes, Broadcast<Start> whole) {
+        ResidentPartition.Sync sync = new ResidentPartition.Sync(changes, whole);
+        JavaRDD<RoundResult> results = partitioned.mapPartitionsWithIndex((pid, it) -> {
+            NativeThreads.set(Math.max(1, TaskContext.get().cpus()));
+            ResidentPartition partition = ResidentPartition.of(fit, pid, () -> {
+                List<int[]> seqs = new ArrayList<>();
+                it.forEachRemaining(seqs::add);
+                return seqs.toArray(new int[0][]);
+            });
+            return Collections.singletonList(partition.run(spec, sync)).iterator();
         }, true);
         if (trainingProfile != null) {
-            trained = trained.withResources(trainingProfile);
+            results = results.withResources(trainingProfile);
         }
-        return trained.treeAggregate(new Partial(), Partial::add, Partial::add, options.aggregationDepth());
+        return sum(results, config.hiddenUnits(), options.aggregationDepth());
+    }
+
+    /**
+     * The sum of one result per partition, added in partition order: directly on the driver, or first within
+     * groups of consecutive partitions on the executors when there are many ({@code depth} levels at most, grouped
+     * as {@code treeAggregate} would).
+     */
+    static RoundResult sum(JavaRDD<RoundResult> results, int d, int depth) {
+        int partitions = results.getNumPartitions();
+        int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+        int groups = partitions;
+        long span = 1;
+        while (groups > scale + (groups + scale - 1) / scale) {
+            span *= scale;
+            groups = (int) ((partitions + span - 1) / span);
+            long groupSpan = span;
+            results = results.mapToPair(r -> new Tuple2<>((int) (r.firstPartition / groupSpan), r))
+                    .groupByKey(new HashPartitioner(groups))
+                    .map(group -> {
+                        List<RoundResult> list = new ArrayList<>();
+                        group._2().forEach(list::add);
+                        return RoundResult.merge(list, d);
+                    });
+        }
+        return RoundResult.merge(results.collect(), d);
+    }
+
+    /** Drops the fit's resident partitions, wherever the last round's tasks ran. */
+    private static void release(String fit, JavaRDD<int[]> partitioned) {
+        if (partitioned.context().isStopped()) {
+            return;
+        }
+        partitioned.mapPartitionsWithIndex((pid, it) -> {
+            ResidentPartition.release(fit, pid);
+            return Collections.emptyIterator();
+        }, true).count();
+    }
+
+    private long collectAbove() {
+        long slack = options.collectionSlack();
+        return slack == Long.MAX_VALUE ? Long.MAX_VALUE : Runtime.getRuntime().maxMemory() + slack;
+    }
+
+    /** The dense part of {@code state}: parameters, first and second moments after the item table. */
+    private float[] dense(State state) {
+        int size = state.params().length;
+        int from = (numItems + 1) * config.hiddenUnits();
+        int tail = size - from;
+        float[] dense = new float[3 * tail];
+        System.arraycopy(state.params(), from, dense, 0, tail);
+        System.arraycopy(state.adam(), from, dense, tail, tail);
+        System.arraycopy(state.adam(), size + from, dense, 2 * tail, tail);
+        return dense;
     }
 
     /** The starting state of a network with fresh Adam moments. */

@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code sizes} row (workers in {@code epoch}, items in {@code reason}, sequences in {@code count}), one kind
  * {@code resumed} row (the checkpoint epoch training resumed after, in {@code epoch}), one kind
  * {@code validation} row (validation users in {@code count}) and one kind {@code passes} row (padded positions per
- * training pass in {@code count}; absent from summaries written before it existed).
+ * training pass in {@code count}; absent from summaries written before it existed). Epoch rows also carry the
+ * exchange figures (rounds, bytes exchanged per round, compute and exchange seconds), absent from older tables.
  */
 final class SummaryIO {
 
@@ -30,7 +31,11 @@ final class SummaryIO {
             .add("reason", DataTypes.StringType, true)
             .add("count", DataTypes.LongType, true)
             .add("validationNdcg10", DataTypes.DoubleType, true)
-            .add("validationHr10", DataTypes.DoubleType, true);
+            .add("validationHr10", DataTypes.DoubleType, true)
+            .add("rounds", DataTypes.IntegerType, true)
+            .add("exchangedBytesPerRound", DataTypes.DoubleType, true)
+            .add("computeSeconds", DataTypes.DoubleType, true)
+            .add("exchangeSeconds", DataTypes.DoubleType, true);
 
     private SummaryIO() {
     }
@@ -46,11 +51,11 @@ final class SummaryIO {
             }
             rows.add(RowFactory.create(row));
         }
-        s.droppedRows().forEach((reason, count) -> rows.add(RowFactory.create("dropped", null, null, null, null, reason, count, null, null)));
-        rows.add(RowFactory.create("sizes", s.numWorkers(), null, null, null, Integer.toString(s.numItems()), s.trainedSequences(), null, null));
-        rows.add(RowFactory.create("resumed", s.resumedAfterEpoch(), null, null, null, null, null, null, null));
-        rows.add(RowFactory.create("validation", null, null, null, null, null, (long) s.validationUsers(), null, null));
-        rows.add(RowFactory.create("passes", null, null, null, null, null, (long) s.positionsPerPass(), null, null));
+        s.droppedRows().forEach((reason, count) -> rows.add(row("dropped", null, reason, count)));
+        rows.add(row("sizes", s.numWorkers(), Integer.toString(s.numItems()), s.trainedSequences()));
+        rows.add(row("resumed", s.resumedAfterEpoch(), null, null));
+        rows.add(row("validation", null, null, (long) s.validationUsers()));
+        rows.add(row("passes", null, null, (long) s.positionsPerPass()));
         spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(path);
     }
 
@@ -71,12 +76,28 @@ final class SummaryIO {
         return s;
     }
 
-    /** The epoch figures of an epoch row, by the names of {@link TrainingSummary.Epoch#fields()}. */
+    /** A row of a kind other than epoch: its {@code epoch}, {@code reason} and {@code count} columns. */
+    private static Row row(String kind, Integer epoch, String reason, Long count) {
+        Object[] row = new Object[SCHEMA.size()];
+        row[0] = kind;
+        row[SCHEMA.fieldIndex("epoch")] = epoch;
+        row[SCHEMA.fieldIndex("reason")] = reason;
+        row[SCHEMA.fieldIndex("count")] = count;
+        return RowFactory.create(row);
+    }
+
+    /**
+     * The epoch figures of an epoch row, by the names of {@link TrainingSummary.Epoch#fields()}; figures the table
+     * has no column for (written before they existed) are missing.
+     */
     private static Map<String, Object> epochFields(Row r) {
         Map<String, Object> m = new HashMap<>();
+        List<String> columns = List.of(r.schema().fieldNames());
         for (String name : TrainingSummary.Epoch.names()) {
-            int i = r.fieldIndex(name);
-            m.put(name, r.isNullAt(i) ? null : r.get(i));
+            if (columns.contains(name)) {
+                int i = r.fieldIndex(name);
+                m.put(name, r.isNullAt(i) ? null : r.get(i));
+            }
         }
         return m;
     }

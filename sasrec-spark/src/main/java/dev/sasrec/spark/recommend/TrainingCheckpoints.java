@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 final class TrainingCheckpoints {
 
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     /** A checkpoint read back: the averaging state, the number of epochs it completed and their summaries. */
     record Restored(ParameterAveraging.State state, int epoch, List<TrainingSummary.Epoch> history) { }
@@ -69,7 +69,7 @@ final class TrainingCheckpoints {
                 }
                 out.writeInt(history.size());
                 for (TrainingSummary.Epoch e : history) {
-e.write(out);
+                    e.write(out);
                 }
             }
             Path target = new Path(dir, name);
@@ -120,7 +120,7 @@ e.write(out);
                     }
                     List<TrainingSummary.Epoch> history = new ArrayList<>();
                     for (int i = in.readInt(); i > 0; i--) {
-                        history.add(TrainingSummary.Epoch.read(in));
+                        history.add(TrainingSummary.Epoch.read(in, version));
                     }
                     float[] params = network.parameters().data().asFloat();
                     return Optional.of(new Restored(new ParameterAveraging.State(params, adam, iteration), epoch, history));

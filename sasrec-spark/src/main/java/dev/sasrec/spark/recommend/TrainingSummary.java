@@ -23,11 +23,21 @@ public final class TrainingSummary implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
-     * One epoch: mean loss over its steps, throughput, wall time, and the full-ranking NDCG@10 and HR@10 of the
-     * held-out validation users ({@code NaN} when validation is off).
+     * One epoch: mean loss over its steps, throughput, wall time, the full-ranking NDCG@10 and HR@10 of the
+     * held-out validation users ({@code NaN} when validation is off), and how the distributed trainer spent it.
+     *
+     * @param rounds                 averaging rounds (Spark jobs) of the epoch; 0 when not recorded
+     * @param exchangedBytesPerRound bytes the partitions sent back plus bytes of the averaged changes broadcast,
+     *                               per round
+     * @param computeSeconds         the sum over rounds of the longest time a partition spent taking its steps
+     * @param exchangeSeconds        the rest of the epoch's wall time: scheduling, sending, averaging, broadcasting
      */
     public record Epoch(int epoch, double loss, double sequencesPerSecond, double seconds, double validationNdcg10,
-                        double validationHr10) implements Serializable {
+                        double validationHr10, int rounds, double exchangedBytesPerRound, double computeSeconds,
+                        double exchangeSeconds) implements Serializable {
+
+        /** The figures an epoch had before the exchange figures were recorded (checkpoint format 3). */
+        private static final int FORMAT_3_FIGURES = 6;
 
         private static final RecordComponent[] COMPONENTS = Epoch.class.getRecordComponents();
         private static final Constructor<Epoch> CANONICAL;
@@ -41,14 +51,15 @@ public final class TrainingSummary implements Serializable {
             }
         }
 
-        /** An epoch without validation figures. */
+        /** An epoch without validation or exchange figures. */
         public Epoch(int epoch, double loss, double sequencesPerSecond, double seconds) {
-            this(epoch, loss, sequencesPerSecond, seconds, Double.NaN, Double.NaN);
+            this(epoch, loss, sequencesPerSecond, seconds, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN);
         }
 
         /** This epoch with validation figures. */
         public Epoch withValidation(double ndcg10, double hr10) {
-            return new Epoch(epoch, loss, sequencesPerSecond, seconds, ndcg10, hr10);
+            return new Epoch(epoch, loss, sequencesPerSecond, seconds, ndcg10, hr10, rounds, exchangedBytesPerRound,
+                    computeSeconds, exchangeSeconds);
         }
 
         /** Whether the epoch was validated. */
@@ -76,16 +87,19 @@ public final class TrainingSummary implements Serializable {
             return Arrays.stream(COMPONENTS).map(RecordComponent::getName).toList();
         }
 
-        /** An epoch from {@link #fields()}; a missing or null figure is {@code NaN} (validation off). */
+        /**
+         * An epoch from {@link #fields()}; a missing or null figure is {@code NaN} (validation off, or written before
+         * the figure existed), a missing round count 0.
+         */
         static Epoch of(Map<String, ?> fields) {
             Object[] args = new Object[COMPONENTS.length];
             for (int i = 0; i < args.length; i++) {
                 Object v = fields.get(COMPONENTS[i].getName());
-                if (v == null && COMPONENTS[i].getType() == int.class) {
+                if (v == null && i == 0) {
                     throw new IllegalArgumentException("training summary epoch without " + COMPONENTS[i].getName() + ": " + fields);
                 }
                 if (COMPONENTS[i].getType() == int.class) {
-                    args[i] = ((Number) v).intValue();
+                    args[i] = v == null ? 0 : ((Number) v).intValue();
                 } else {
                     args[i] = v == null ? Double.NaN : ((Number) v).doubleValue();
                 }
@@ -108,10 +122,11 @@ public final class TrainingSummary implements Serializable {
             }
         }
 
-        /** Reads what {@link #write} wrote. */
-        static Epoch read(DataInput in) throws IOException {
+        /** Reads what {@link #write} wrote, in checkpoint format {@code version} (3: without exchange figures). */
+        static Epoch read(DataInput in, int version) throws IOException {
             Map<String, Object> m = new LinkedHashMap<>();
-            for (RecordComponent c : COMPONENTS) {
+            int figures = version <= 3 ? FORMAT_3_FIGURES : COMPONENTS.length;
+            for (RecordComponent c : Arrays.copyOf(COMPONENTS, figures)) {
                 m.put(c.getName(), c.getType() == int.class ? (Object) in.readInt() : (Object) in.readDouble());
             }
             return of(m);
@@ -141,6 +156,10 @@ public final class TrainingSummary implements Serializable {
 
         private String describe(String label) {
             String base = String.format(Locale.ROOT, "epoch %s: loss %.4f, %.0f seq/s, %.1f s", label, loss, sequencesPerSecond, seconds);
+            if (rounds > 0) {
+                base += String.format(Locale.ROOT, " (%d rounds, %.1f MB exchanged per round, compute %.1f s, exchange %.1f s)",
+                        rounds, exchangedBytesPerRound / 1e6, computeSeconds, exchangeSeconds);
+            }
             return validated() ? base + String.format(Locale.ROOT, ", validation (full ranking) NDCG@10 %.4f HR@10 %.4f",
                     validationNdcg10, validationHr10) : base;
         }
