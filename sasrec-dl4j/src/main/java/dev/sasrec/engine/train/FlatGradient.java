@@ -21,7 +21,6 @@ public final class FlatGradient {
     private final INDArray values;
     private final FloatBuffer buffer;
     private final int d;
-    private final int numItems;
     private final int denseStart;
     private final int size;
     private final boolean[] held;
@@ -41,7 +40,6 @@ public final class FlatGradient {
         this.values = Nd4j.create(DataType.FLOAT, size);
         this.buffer = values.data().asNioFloat();
         this.d = d;
-        this.numItems = numItems;
         this.denseStart = (numItems + 1) * d;
         this.size = size;
         this.held = new boolean[numItems + 1];

@@ -249,16 +249,21 @@ public final class SasRecTrainer {
         double lossSum = 0;
         List<int[]> batches = EpochBatches.plan(data, config.batchSize(), config.bucketByLength(), shuffler);
         for (int[] users : batches) {
-            int[][] seqs = new int[users.length][];
-            int[][] seen = new int[users.length][];
-            for (int i = 0; i < users.length; i++) {
-                seqs[i] = data.sequences()[users[i]];
-                seen[i] = data.seen()[users[i]];
-            }
-            lossSum += trainStep(seqs, seen);
+            lossSum += trainStep(data, users);
         }
         epoch++;
         return lossSum / batches.size();
+    }
+
+    /** One optimisation step on the users of {@code data} listed in {@code users}; see {@link #trainStep(int[][], int[][])}. */
+    public double trainStep(TrainingSet data, int[] users) {
+        int[][] seqs = new int[users.length][];
+        int[][] seen = new int[users.length][];
+        for (int i = 0; i < users.length; i++) {
+            seqs[i] = data.sequences()[users[i]];
+            seen[i] = data.seen()[users[i]];
+        }
+        return trainStep(seqs, seen);
     }
 
     /**

@@ -49,6 +49,7 @@ class StateExchangeTest {
                 negatives += Math.min(s.length - 1, 12);
             }
             trainer.trainStep(batch, seen);
+            assertListedExactlyWhenMoved(before, trainer);
         }
         StateSlice changes = trainer.changes();
         int[] rows = changes.rows();
@@ -60,12 +61,6 @@ class StateExchangeTest {
             assertTrue(rows[i - 1] < rows[i], "ascending rows");
         }
         float[] after = trainer.parameters().data().asFloat();
-        int d = 16;
-        Set<Integer> listed = new HashSet<>(Arrays.stream(rows).boxed().toList());
-        for (int item = 0; item <= NUM_ITEMS; item++) {
-            boolean moved = !Arrays.equals(before, item * d, item * d + d, after, item * d, item * d + d);
-            assertEquals(moved, listed.contains(item), "row " + item + " listed exactly when it moved");
-        }
         assertEquals(3, changes.iteration());
 
         copy.apply(changes);
@@ -73,6 +68,17 @@ class StateExchangeTest {
         assertArrayEquals(trainer.optimizerState().data().asFloat(), copy.optimizerState().data().asFloat());
         assertEquals(3, copy.iterations());
         assertEquals(0, copy.changes().rows().length, "nothing changed since the changes were applied");
+    }
+
+    /** The rows {@link SasRecTrainer#changes()} lists are exactly those whose parameters differ from {@code before}. */
+    private static void assertListedExactlyWhenMoved(float[] before, SasRecTrainer trainer) {
+        float[] after = trainer.parameters().data().asFloat();
+        int d = 16;
+        Set<Integer> listed = new HashSet<>(Arrays.stream(trainer.changes().rows()).boxed().toList());
+        for (int item = 0; item <= NUM_ITEMS; item++) {
+            boolean moved = !Arrays.equals(before, item * d, item * d + d, after, item * d, item * d + d);
+            assertEquals(moved, listed.contains(item), "row " + item + " listed exactly when it moved");
+        }
     }
 
     @Test

@@ -247,14 +247,8 @@ final class ParameterAveraging {
 
     /** The dense part of {@code state}: parameters, first and second moments after the item table. */
     private float[] dense(State state) {
-        int size = state.params().length;
-        int from = (numItems + 1) * config.hiddenUnits();
-        int tail = size - from;
-        float[] dense = new float[3 * tail];
-        System.arraycopy(state.params(), from, dense, 0, tail);
-        System.arraycopy(state.adam(), from, dense, tail, tail);
-        System.arraycopy(state.adam(), size + from, dense, 2 * tail, tail);
-        return dense;
+        return StateSlice.read(FloatBuffer.wrap(state.params()), FloatBuffer.wrap(state.adam()), numItems,
+                config.hiddenUnits(), new int[0], state.iteration()).dense();
     }
 
     /** The starting state of a network with fresh Adam moments. */

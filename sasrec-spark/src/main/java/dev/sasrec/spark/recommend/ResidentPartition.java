@@ -118,14 +118,7 @@ final class ResidentPartition {
                 trainer.reseed(seed * 31 + round.inEpoch());
                 double loss = 0;
                 for (int b = from; b < to; b++) {
-                    int[] users = plan.get(b);
-                    int[][] batch = new int[users.length][];
-                    int[][] seen = new int[users.length][];
-                    for (int i = 0; i < users.length; i++) {
-                        batch[i] = data.sequences()[users[i]];
-                        seen[i] = data.seen()[users[i]];
-                    }
-                    loss += trainer.trainStep(batch, seen);
+                    loss += trainer.trainStep(data, plan.get(b));
                 }
                 result = RoundResult.trained(partition, trainer.changes(), to - from, loss,
                         (System.nanoTime() - t0) / 1e9);
