@@ -43,7 +43,9 @@ class JobConfigTest {
 
     @Test
     void sparkSettingsKeepTheirSparkNamesQuotedOrNot() {
-        assertEquals(java.util.Map.of("spark.sql.shuffle.partitions", "8", "spark.ui.enabled", "false"),
+        // The reference's own setting (spark.task.maxDirectResultSize) stays beside the overrides.
+        assertEquals(java.util.Map.of("spark.sql.shuffle.partitions", "8", "spark.ui.enabled", "false",
+                        "spark.task.maxDirectResultSize", "128m"),
                 JobConfig.load(null, List.of("sasrec.spark.conf.\"spark.sql.shuffle.partitions\"=8",
                         "sasrec.spark.conf.spark.ui.enabled=false")).sparkSettings());
     }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -40,7 +41,7 @@ public final class SparkScaleBenchmark {
     /** Entry point; see {@code bench/spark-scale.sh}. */
     public static void main(String[] argv) {
         Args a = new Args(argv, Set.of("users", "items", "min-length", "max-length", "master", "workers",
-                "averaging-frequency", "zipf", "seed"), Set.of("exact-adam", "no-engine"));
+                "averaging-frequency", "zipf", "seed", "executor-memory", "executor-overhead"), Set.of("exact-adam", "no-engine"));
         int users = a.getInt("users", 200_000);
         int[] catalogues = Arrays.stream(a.get("items", "10000,100000,1000000").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
@@ -58,8 +59,25 @@ public final class SparkScaleBenchmark {
             lengths[u] = minLength + rnd.nextInt(maxLength - minLength + 1);
             events += lengths[u];
         }
-        SparkSession spark = SparkSession.builder().master(master).appName("sasrec-spark-scale")
-                .config("spark.ui.enabled", "false").config("spark.driver.maxResultSize", "0").getOrCreate();
+        SparkSession.Builder builder = SparkSession.builder().master(master).appName("sasrec-spark-scale")
+                .config("spark.ui.enabled", "false").config("spark.driver.maxResultSize", "0")
+                .config("spark.task.maxDirectResultSize", "128m");
+        if (master.startsWith("spark://")) {
+            // Executors of one core each, started by the cluster's Workers from this JVM's class path, with room
+            // off the heap for a trainer's state (sizes the training passes as a cluster manager's limit would).
+            int cores = a.getInt("workers", 2);
+            String modules = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(o -> o.startsWith("--add-opens") || o.startsWith("-Djdk.reflect")).toList());
+            builder.config("spark.driver.host", "127.0.0.1").config("spark.executor.cores", "1")
+                    .config("spark.cores.max", Integer.toString(cores))
+                    .config("spark.executor.memory", a.get("executor-memory", "2g"))
+                    .config("spark.executor.memoryOverhead", a.get("executor-overhead", "2g"))
+                    .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                    .config("spark.executor.extraJavaOptions", modules)
+                    .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+                    .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
+        }
+        SparkSession spark = builder.getOrCreate();
         int workers = a.getInt("workers", spark.sparkContext().defaultParallelism());
         SASRec estimator = new SASRec().setItemsCol("itemIndex").setHiddenUnits(64).setMaxLen(50).setMaxEpochs(2)
                 .setNumWorkers(workers).setLazyAdam(lazy).setSeed(seed);
@@ -82,6 +100,7 @@ public final class SparkScaleBenchmark {
             largest = histories;
         }
         long peakRss = peakExecutorRssMb(spark, workers);
+        long driverPeakRss = ResidentMemory.peakMb();
         spark.stop();
 
         double engineSeconds = Double.NaN;
@@ -100,10 +119,10 @@ public final class SparkScaleBenchmark {
                         + "\"seconds_per_epoch_small\": %.2f, \"seconds_per_epoch_large\": %.2f, "
                         + "\"engine_seconds_per_epoch_large\": %.2f, \"exchanged_mb_per_round_large\": %.2f, "
                         + "\"peak_executor_rss_mb\": %d, \"rounds_per_epoch\": %d, \"compute_seconds_large\": %.2f, "
-                        + "\"exchange_seconds_large\": %.2f, \"master\": \"%s\", \"lazy_adam\": %b}%n",
+                        + "\"exchange_seconds_large\": %.2f, \"peak_driver_rss_mb\": %d, \"master\": \"%s\", \"lazy_adam\": %b}%n",
                 users, events, catalogues[0], catalogues[catalogues.length - 1], small.seconds(), large.seconds(),
                 engineSeconds, large.exchangedBytesPerRound() / 1e6, peakRss, large.rounds(), large.computeSeconds(),
-                large.exchangeSeconds(), master, lazy);
+                large.exchangeSeconds(), driverPeakRss, master, lazy);
     }
 
     /**

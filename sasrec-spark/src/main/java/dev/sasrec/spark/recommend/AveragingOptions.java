@@ -13,6 +13,8 @@ import java.io.Serializable;
  *                            workers: the averaged model's loss at epoch 20 was the engine's at epoch 16 whether
  *                            averaging every 2 or every 8 steps; with the square root, it follows the engine's)
  * @param averagingFrequency  local steps of each worker between two averages
+ * @param maxRoundsPerEpoch   most averaging rounds in an epoch: above {@code averagingFrequency * maxRoundsPerEpoch}
+ *                            steps per worker, a round takes {@code ceil(steps / maxRoundsPerEpoch)} local steps
  * @param aggregationDepth    depth of the {@code treeAggregate} that sums the workers' results
  * @param maxPositionsPerPass padded positions a worker computes in one pass
  * @param collectionSlack     how far an executor's resident memory may exceed its maximum heap before a task runs
@@ -20,12 +22,18 @@ import java.io.Serializable;
  *                            {@link NativeMemoryBudget#collectionSlack}
  * @param trainingBackend     the engine's training backend, by name
  */
-record AveragingOptions(int numWorkers, boolean sqrtLearningRate, int averagingFrequency, int aggregationDepth,
-                        int maxPositionsPerPass, long collectionSlack, String trainingBackend) implements Serializable {
+record AveragingOptions(int numWorkers, boolean sqrtLearningRate, int averagingFrequency, int maxRoundsPerEpoch,
+                        int aggregationDepth, int maxPositionsPerPass, long collectionSlack, String trainingBackend)
+        implements Serializable {
+
+    /** Local steps of each worker in a round of an epoch whose longest partition has {@code batches} steps. */
+    int stepsPerRound(int batches) {
+        return Math.max(averagingFrequency, (batches + maxRoundsPerEpoch - 1) / maxRoundsPerEpoch);
+    }
 
     /** These options with the pass size and collection slack an executor's native memory allows. */
     AveragingOptions sizedTo(int positionsPerPass, long slack) {
-        return new AveragingOptions(numWorkers, sqrtLearningRate, averagingFrequency, aggregationDepth, positionsPerPass,
-                slack, trainingBackend);
+        return new AveragingOptions(numWorkers, sqrtLearningRate, averagingFrequency, maxRoundsPerEpoch, aggregationDepth,
+                positionsPerPass, slack, trainingBackend);
     }
 }

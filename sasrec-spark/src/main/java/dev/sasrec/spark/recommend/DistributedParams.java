@@ -32,6 +32,17 @@ public interface DistributedParams<S extends DistributedParams<S>> extends Param
     default int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency()); }
     /** @param v local steps between averages */
     default S setAveragingFrequency(int v) { return DefaultedParams.set(this, averagingFrequency(), v); }
+    /** @return bound on averaging rounds per epoch param */
+    default IntParam maxRoundsPerEpoch() {
+        return DefaultedParams.atLeast(this, "maxRoundsPerEpoch",
+                "most averaging rounds (Spark jobs) in an epoch: when a worker's share of the epoch has more than "
+                        + "averagingFrequency * maxRoundsPerEpoch steps, each round takes ceil(steps / maxRoundsPerEpoch) "
+                        + "local steps instead, so the fixed cost of the rounds stays bounded however large the data", 50, 1);
+    }
+    /** @return bound on averaging rounds per epoch */
+    default int getMaxRoundsPerEpoch() { return (Integer) getOrDefault(maxRoundsPerEpoch()); }
+    /** @param v bound on averaging rounds per epoch */
+    default S setMaxRoundsPerEpoch(int v) { return DefaultedParams.set(this, maxRoundsPerEpoch(), v); }
     /** @return how each worker's learning rate follows numWorkers: sqrt or none param */
     default Param<String> learningRateScaling() {
         return DefaultedParams.choice(this, "learningRateScaling",

@@ -28,7 +28,8 @@ import java.util.UUID;
  * stays resident in its executor for the whole fit ({@link ResidentPartition}: its histories, its epoch plan and a
  * trainer). A round is one Spark job: every partition brings its trainer to the round's starting state by applying
  * the previous round's averaged changes (broadcast), takes up to {@code averagingFrequency} steps of the epoch's
- * plan, and sends back what its steps changed: the item rows its optimiser moved and the dense part, each weighted
+ * plan (more when the epoch would otherwise take more than {@code maxRoundsPerEpoch} rounds), and sends back what
+ * its steps changed: the item rows its optimiser moved and the dense part, each weighted
  * by its steps ({@link RoundResult}). The driver adds the results in partition order (through a tree of
  * {@code aggregationDepth} levels), averages each row over the partitions that changed it and the dense part over
  * all, writes them into its copy of the whole state and broadcasts them as the next round's changes. Rows no
@@ -101,13 +102,16 @@ final class ParameterAveraging {
         for (int s : sizes) {
             maxBatches = Math.max(maxBatches, (s + config.batchSize() - 1) / config.batchSize());
         }
-        int frequency = options.averagingFrequency();
+        int frequency = options.stepsPerRound(maxBatches);
         int rounds = Math.max(1, (maxBatches + frequency - 1) / frequency);
         String fit = UUID.randomUUID().toString();
         int d = config.hiddenUnits();
         State state = start;
         Broadcast<Changes> changes = null;
         int global = 0;
+        long directResultBytes = Math.min(sc.getConf().getSizeAsBytes("spark.task.maxDirectResultSize", "1m"),
+                sc.getConf().getSizeAsMb("spark.rpc.message.maxSize", "128") << 20);
+        boolean warnedResultSize = false;
         long started = System.nanoTime();
         try {
             for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
@@ -153,6 +157,13 @@ final class ParameterAveraging {
                                 global, (averageStart - roundStart) / 1e6, total.computeSeconds * 1e3,
                                 (averageEnd - averageStart) / 1e6, (broadcastEnd - averageEnd) / 1e6,
                                 averaged.rows().length, total.sentBytes / 1e6));
+                    }
+                    if (!warnedResultSize && total.sentBytes / partitioned.getNumPartitions() > directResultBytes) {
+                        warnedResultSize = true;
+                        LOG.warn("round {}: a worker's result ({} MB) exceeds spark.task.maxDirectResultSize ({} MB), so "
+                                + "results travel through the block manager, about 3x slower; set "
+                                + "spark.task.maxDirectResultSize=128m when the application starts (docs/SCALING.md)",
+                                global, total.sentBytes / partitioned.getNumPartitions() >> 20, directResultBytes >> 20);
                     }
                     lossSum += total.lossSum;
                     steps += total.steps;

@@ -95,7 +95,7 @@ public final class SASRec extends Estimator<SASRecModel>
         // The pass size and collection slack as configured, with no memory budget: DistributedTrainer sizes them
         // to the executors' native memory.
         AveragingOptions averaging = new AveragingOptions(getNumWorkers(), "sqrt".equals(getLearningRateScaling()),
-                getAveragingFrequency(), getAggregationDepth(), getMaxPositionsPerPass(),
+                getAveragingFrequency(), getMaxRoundsPerEpoch(), getAggregationDepth(), getMaxPositionsPerPass(),
                 NativeMemoryBudget.collectionSlack(java.util.OptionalLong.empty()), getTrainingBackend());
         return new TrainingOptions(engineConfig(), getItemsCol(), getMaxEpochs(), getValidationUsers(),
                 getCheckpointDir(), getCheckpointInterval(), averaging, getTrainingTaskCpus(), getTrainingTaskGpus());

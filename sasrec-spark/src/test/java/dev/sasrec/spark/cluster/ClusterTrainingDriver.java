@@ -2,12 +2,14 @@ package dev.sasrec.spark.cluster;
 
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.UserSequences;
 import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
 import dev.sasrec.engine.eval.Protocol;
 import dev.sasrec.engine.eval.RankingMetrics;
 import dev.sasrec.spark.SequenceFrames;
 import dev.sasrec.spark.recommend.SASRec;
 import dev.sasrec.spark.recommend.SASRecModel;
+import dev.sasrec.spark.recommend.TrainingSummary;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerBlockUpdated;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
@@ -28,10 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The driver of {@link ExecutorLossTest}, run in its own JVM against a standalone master: trains SASRec with two
- * workers on generated data, the training tasks under a stage-level resource profile (one CPU each), then writes
- * one line to the output file: the full-ranking test NDCG@10, a hash of the trained parameters, how many executors
- * were lost and tasks failed on the way, how many stages ran under a non-default resource profile, and how many
- * cached RDD partitions were stored by the executors (a recomputed lost partition is stored again).
+ * workers and lazy Adam on generated data over a large catalogue, the training tasks under a stage-level resource
+ * profile (one CPU each), then writes one line to the output file: the sampled-ranking test NDCG@10, a hash of the
+ * trained parameters, how many executors were lost and tasks failed on the way, how many stages ran under a
+ * non-default resource profile, how many cached RDD partitions were stored by the executors (a recomputed lost
+ * partition is stored again), the rounds of an epoch, the most bytes a round exchanged and the bytes of the item
+ * table's whole state (parameters and both moments).
  *
  * <p>It prints {@value #EPOCH_3_TASK_RUNNING} to standard output when a training task of epoch 3 has started, for
  * the test to kill an executor while that task runs.
@@ -42,6 +46,9 @@ public final class ClusterTrainingDriver {
 
     /** The line printed when a training task of epoch 3 has started. */
     static final String EPOCH_3_TASK_RUNNING = "a training task of epoch 3 is running";
+
+    /** The distance between two consecutive items of the generated rule in the catalogue. */
+    private static final int SPREAD = 500;
 
     private ClusterTrainingDriver() {
     }
@@ -105,18 +112,30 @@ public final class ClusterTrainingDriver {
             }
         });
 
-        LeaveOneOutSplit split = LeaveOneOutSplit.of(SyntheticSequences.generate(600, 120, 20, 40, 0.9, 7));
+        // The generated rule over 120 items, spread over a catalogue of 59,501 (item i becomes 1 + 500 (i - 1)):
+        // with lazy Adam a round moves the rows of the items and negatives it drew, a small part of the table, so
+        // the rounds exchange sparse changes and a replacement executor must rebuild the rest from the whole state.
+        UserSequences generated = SyntheticSequences.generate(600, 120, 20, 40, 0.9, 7);
+        int[][] spread = Arrays.stream(generated.sequences())
+                .map(s -> Arrays.stream(s).map(i -> 1 + SPREAD * (i - 1)).toArray()).toArray(int[][]::new);
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(new UserSequences(spread, 1 + SPREAD * (generated.numItems() - 1)));
         Dataset<Row> data = SequenceFrames.of(spark, split.train()).repartition(2);
-        // One averaging round per epoch: each epoch is one Spark job whose two tasks run the whole epoch, so an
+        // Two averaging rounds per epoch: each round is one Spark job whose two tasks run half the epoch, so an
         // executor killed during an epoch takes a running task with it.
         SASRecModel model = new SASRec().setItemsCol("itemIndex").setHiddenUnits(32).setMaxLen(40).setNumBlocks(2)
-                .setDropout(0.1).setBatchSize(32).setLearningRate(0.005).setMaxEpochs(8).setSeed(21L)
-                .setNumWorkers(2).setAveragingFrequency(1000).setTrainingTaskCpus(1).fit(data);
-        RankingMetrics full = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), split,
-                LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
+                .setDropout(0.1).setBatchSize(32).setLearningRate(0.005).setMaxEpochs(8).setSeed(21L).setLazyAdam(true)
+                .setNumWorkers(2).setAveragingFrequency(12).setTrainingTaskCpus(1).fit(data);
+        // Sampled ranking: the catalogue's unused items keep their initial rows, which a full ranking would rank too.
+        RankingMetrics sampled = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), split,
+                LeaveOneOutEvaluator.Split.TEST, Protocol.SAMPLED_100, 10, 10_000, 1);
         int hash = Arrays.hashCode(model.network().parameters().data().asFloat());
-        Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d %d %d%n", full.ndcg(), hash,
-                executorsRemoved.get(), failedTasks.get(), profiledStages.get(), cachedBlocksStored.get()));
+        TrainingSummary summary = model.summary().orElseThrow();
+        double maxExchanged = summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::exchangedBytesPerRound).max()
+                .orElseThrow();
+        long itemTableState = 3L * (summary.numItems() + 1) * 32 * Float.BYTES;
+        Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d %d %d %d %.0f %d%n", sampled.ndcg(), hash,
+                executorsRemoved.get(), failedTasks.get(), profiledStages.get(), cachedBlocksStored.get(),
+                summary.epochs().get(0).rounds(), maxExchanged, itemTableState));
         spark.stop();
     }
 }

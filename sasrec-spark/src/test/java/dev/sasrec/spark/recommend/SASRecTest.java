@@ -64,23 +64,31 @@ class SASRecTest {
     }
 
     @Test
-    void averagingOverTwoWorkersComesWithinFivePercentOfOneWorker() {
+    void averagingOverTwoWorkersComesWithinTwoPercentOfOneWorkerWhateverTheRoundSize() {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
         Dataset<Row> train = frame(split.train());
-        double[] ndcg = new double[2];
-        for (int workers = 1; workers <= 2; workers++) {
-            SASRecModel model = small().setNumWorkers(workers).setMaxEpochs(10).fit(train);
+        // One worker; two averaging every 2 steps (4 rounds an epoch); two with one round an epoch (the bound on
+        // rounds per epoch stretching a round to every local step of the epoch). Compared after 4 epochs, while
+        // the model still learns: without the learning-rate scaling, two workers fall about 3% short there.
+        SASRec[] fits = {small().setNumWorkers(1), small().setNumWorkers(2), small().setNumWorkers(2).setMaxRoundsPerEpoch(1)};
+        int[] rounds = {4, 4, 1};
+        double[] ndcg = new double[fits.length];
+        for (int f = 0; f < fits.length; f++) {
+            SASRecModel model = fits[f].setMaxEpochs(4).fit(train);
             TrainingSummary s = model.summary().orElseThrow();
-            assertEquals(10, s.epochs().size());
+            assertEquals(4, s.epochs().size());
             assertEquals(400, s.trainedSequences());
-            assertTrue(s.epochs().get(9).loss() < s.epochs().get(0).loss(), s.epochs().toString());
+            assertEquals(rounds[f], s.epochs().get(0).rounds(), fits[f].explainParams());
+            assertTrue(s.epochs().get(3).loss() < s.epochs().get(0).loss(), s.epochs().toString());
             RankingMetrics m = LeaveOneOutEvaluator.evaluate(model.network().newScorer(), split,
                     LeaveOneOutEvaluator.Split.TEST, Protocol.FULL, 10, 10_000, 1);
-            ndcg[workers - 1] = m.ndcg();
+            ndcg[f] = m.ndcg();
         }
         assertTrue(ndcg[0] > 0.4, "single worker NDCG@10 " + ndcg[0]);
-        System.out.printf("full NDCG@10 after 10 epochs: 1 worker %.4f, 2 workers %.4f%n", ndcg[0], ndcg[1]);
-        assertTrue(ndcg[1] >= 0.95 * ndcg[0], "2 workers " + ndcg[1] + " vs 1 worker " + ndcg[0]);
+        System.out.printf("full NDCG@10 after 4 epochs: 1 worker %.4f, 2 workers %.4f, 2 workers in one round an epoch %.4f%n",
+                ndcg[0], ndcg[1], ndcg[2]);
+        assertTrue(ndcg[1] >= 0.98 * ndcg[0], "2 workers " + ndcg[1] + " vs 1 worker " + ndcg[0]);
+        assertTrue(ndcg[2] >= 0.98 * ndcg[0], "2 workers, one round an epoch " + ndcg[2] + " vs 1 worker " + ndcg[0]);
     }
 
     @Test
