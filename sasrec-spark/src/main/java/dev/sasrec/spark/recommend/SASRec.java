@@ -30,8 +30,9 @@ import static org.apache.spark.sql.functions.greatest;
 /**
  * Trains SASRec on Spark with synchronous parameter averaging: the users' sequences are spread over
  * {@code numWorkers} partitions, every worker trains a copy of the engine on its users for
- * {@code averagingFrequency} steps, the copies' parameters and Adam state are averaged on the driver through a
- * {@code treeAggregate}, and the next round starts from the average. {@code batchSize} counts the users of one
+ * {@code averagingFrequency} steps (more when an epoch would otherwise take over {@code maxRoundsPerEpoch}
+ * rounds), what the copies changed (parameters and Adam state) is averaged on the driver, and the next round starts
+ * from the average. {@code batchSize} counts the users of one
  * step over all workers (each takes its share), so an epoch has as many steps as the engine's alone; and each
  * worker's learning rate is {@code learningRate * sqrt(numWorkers)} ({@code learningRateScaling}), since the average
  * of Adam steps taken on shares of a batch is shorter than one step on the whole batch. With both, the learning
