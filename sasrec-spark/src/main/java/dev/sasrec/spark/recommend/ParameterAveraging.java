@@ -29,8 +29,8 @@ import java.util.UUID;
  * trainer). A round is one Spark job: every partition brings its trainer to the round's starting state by applying
  * the previous round's averaged changes (broadcast), takes up to {@code averagingFrequency} steps of the epoch's
  * plan (more when the epoch would otherwise take more than {@code maxRoundsPerEpoch} rounds), and sends back what
- * its steps changed: the item rows its optimiser moved and the dense part, each weighted
- * by its steps ({@link RoundResult}). The driver adds the results in partition order (through a tree of
+ * its steps changed: the item rows its optimiser moved and the dense part, each weighted by its steps
+ * ({@link RoundResult}). The driver adds the results in partition order (through a tree of
  * {@code aggregationDepth} levels), averages each row over the partitions that changed it and the dense part over
  * all, writes them into its copy of the whole state and broadcasts them as the next round's changes. Rows no
  * partition touched stay as they are everywhere, so every trainer ends up at the driver's state without the
@@ -158,12 +158,13 @@ final class ParameterAveraging {
                                 (averageEnd - averageStart) / 1e6, (broadcastEnd - averageEnd) / 1e6,
                                 averaged.rows().length, total.sentBytes / 1e6));
                     }
-                    if (!warnedResultSize && total.sentBytes / partitioned.getNumPartitions() > directResultBytes) {
+                    long sentPerWorker = total.sentBytes / partitioned.getNumPartitions();
+                    if (!warnedResultSize && sentPerWorker > directResultBytes) {
                         warnedResultSize = true;
                         LOG.warn("round {}: a worker's result ({} MB) exceeds spark.task.maxDirectResultSize ({} MB), so "
                                 + "results travel through the block manager, about 3x slower; set "
                                 + "spark.task.maxDirectResultSize=128m when the application starts (docs/SCALING.md)",
-                                global, total.sentBytes / partitioned.getNumPartitions() >> 20, directResultBytes >> 20);
+                                global, sentPerWorker >> 20, directResultBytes >> 20);
                     }
                     lossSum += total.lossSum;
                     steps += total.steps;

@@ -132,7 +132,7 @@ public final class ClusterTrainingDriver {
         TrainingSummary summary = model.summary().orElseThrow();
         double maxExchanged = summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::exchangedBytesPerRound).max()
                 .orElseThrow();
-        long itemTableState = 3L * (summary.numItems() + 1) * 32 * Float.BYTES;
+        long itemTableState = 3L * (summary.numItems() + 1) * model.network().config().hiddenUnits() * Float.BYTES;
         Files.writeString(Path.of(args[1]), String.format(Locale.ROOT, "%.6f %d %d %d %d %d %d %.0f %d%n", sampled.ndcg(), hash,
                 executorsRemoved.get(), failedTasks.get(), profiledStages.get(), cachedBlocksStored.get(),
                 summary.epochs().get(0).rounds(), maxExchanged, itemTableState));

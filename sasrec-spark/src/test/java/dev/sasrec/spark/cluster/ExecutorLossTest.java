@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Executor loss during distributed training, on a real multi-JVM cluster: a standalone Master and two Workers on
- * this machine, executors in JVMs of their own. The same training (lazy Adam over a catalogue of about 20,000
+ * this machine, executors in JVMs of their own. The same training (lazy Adam over a catalogue of 59,501
  * items, so that rounds exchange only the rows they changed) runs twice; in the second run one executor JVM is
  * killed (SIGKILL) while it runs a training task of epoch 3. Spark reschedules the lost task and recomputes the
  * lost cached partition (the executors store more cached partitions than in the undisturbed run); the partition's
