@@ -50,6 +50,12 @@ public final class NativeBackend implements TrainingBackend {
         return false;
     }
 
+    /** No: a step lists the item rows it touched. */
+    @Override
+    public boolean writesWholeItemTable() {
+        return false;
+    }
+
     @Override
     public float[][][] averageAttention(SasRecNetwork network, int[][] histories, int positions) {
         SasRecConfig c = network.config();

@@ -12,7 +12,6 @@ import dev.sasrec.engine.train.FlatGradient;
 import dev.sasrec.engine.train.NextItems;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -137,23 +136,17 @@ final class NativeGradients implements BatchGradients {
             }
         }
         gradient.clear();
-        FloatBuffer g = gradient.buffer();
         for (Worker w : ws) {
             ItemRowGradients rows = w.itemGrads;
             float[] values = rows.rows();
             for (int i = 0; i < rows.count(); i++) {
                 int item = rows.item(i);
-                if (item == 0) {
-                    continue;
-                }
-                gradient.holdRow(item);
-                int at = item * d;
-                for (int j = 0; j < d; j++) {
-                    g.put(at + j, g.get(at + j) + values[i * d + j]);
+                if (item != 0) {
+                    gradient.addToRow(item, values, i * d);
                 }
             }
         }
-        g.put((int) EncoderWeights.denseStart(layout), dense, 0, dense.length);
+        gradient.addToDense(dense);
         EmbeddingPenalty.addGradient(config, layout, params, gradient);
         return lossSum * scale + EmbeddingPenalty.value(config, layout, params);
     }

@@ -176,7 +176,7 @@ final class TrainingStep implements BatchGradients {
             }
         }
         Arrays.fill(itemGrad, 0, d, 0f);
-        FloatBuffer g = gradient.buffer();
+        FloatBuffer g = gradient.values().data().asNioFloat();
         g.position((int) layout.segment(ParameterLayout.ITEM_EMBEDDING).offset());
         g.put(itemGrad);
         EmbeddingPenalty.addGradient(config, layout, params, gradient);

@@ -44,53 +44,60 @@ final class AdamUpdate {
      */
     void apply(INDArray params, FlatGradient gradient, INDArray state, int iteration, ChangedRows changed) {
         FloatBuffer p = params.data().asNioFloat();
-        FloatBuffer g = gradient.buffer();
         FloatBuffer s = state.data().asNioFloat();
         int size = Math.toIntExact(params.length());
         double t = iteration + 1.0;
         float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        if (!lazy) {
+            gradient.holdAllRows();
+        }
         if (lazy && !gradient.allRows()) {
+            FloatBuffer held = gradient.heldRows();
             for (int i = 0; i < gradient.rowCount(); i++) {
                 int row = gradient.row(i) * d;
-                if (row > 0 && touched(g, row)) {
-                    range(p, g, s, size, row, row + d, alpha);
+                if (row > 0 && touched(held, i * d)) {
+                    range(p, held, i * d, s, size, row, row + d, alpha);
                     changed.add(row / d);
                 }
             }
         } else if (lazy) {
+            FloatBuffer g = gradient.allValues();
             for (int row = d; row < itemFloats; row += d) {
                 if (touched(g, row)) {
-                    range(p, g, s, size, row, row + d, alpha);
+                    range(p, g, row, s, size, row, row + d, alpha);
                     changed.add(row / d);
                 }
             }
         } else {
-            range(p, g, s, size, d, itemFloats, alpha);
+            range(p, gradient.allValues(), d, s, size, d, itemFloats, alpha);
             changed.addAll();
         }
-        range(p, g, s, size, itemFloats, size, alpha);
+        range(p, gradient.denseValues(), 0, s, size, itemFloats, size, alpha);
         for (int j = 0; j < d; j++) {
             p.put(j, 0f);
         }
     }
 
-    private boolean touched(FloatBuffer g, int row) {
+    private boolean touched(FloatBuffer g, int at) {
         for (int j = 0; j < d; j++) {
-            if (g.get(row + j) != 0f) {
+            if (g.get(at + j) != 0f) {
                 return true;
             }
         }
         return false;
     }
 
-    private void range(FloatBuffer p, FloatBuffer g, FloatBuffer s, int size, int from, int to, float alpha) {
+    /** Moves parameters {@code from..to}, reading their gradient from {@code g} at {@code gFrom} on. */
+    private void range(FloatBuffer p, FloatBuffer g, int gFrom, FloatBuffer s, int size, int from, int to,
+                       float alpha) {
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float c1 = (float) (1 - beta1);
         float c2 = (float) (1 - beta2);
         float eps = (float) epsilon;
+        int shift = gFrom - from;
         for (int i = from; i < to; i++) {
-            float gi = g.get(i);
+            float gi = g.get(i + shift);
             float m = b1 * s.get(i) + c1 * gi;
             float v = b2 * s.get(size + i) + c2 * gi * gi;
             s.put(i, m);

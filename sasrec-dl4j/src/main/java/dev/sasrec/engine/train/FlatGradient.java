@@ -9,23 +9,27 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * A gradient over the flat parameters that knows which rows of the item table it holds: a backend that touches a
- * few items of a large catalogue records their rows ({@link #holdRow}), one that writes the whole table says so
- * ({@link #holdAllRows}). Every other row is zero, so clearing, norms, sums and a lazy optimiser step cost the rows
- * held and the parameters after the item table (the dense part), not the catalogue.
+ * A gradient over the flat parameters that knows which rows of the item table it holds. A backend that touches a
+ * few items of a large catalogue adds their rows one by one ({@link #addToRow}); they are kept side by side in a
+ * buffer as large as the rows held, so clearing, norms, sums and a lazy optimiser step cost the rows held and the
+ * parameters after the item table (the dense part), and neither memory nor cache traffic grows with the catalogue.
+ * A backend that writes the whole table asks for the flat vector ({@link #values()}); from then until the next
+ * {@link #clear()} every row is held, in a vector as long as the parameters (allocated on first use).
  *
  * <p>Not thread-safe.
  */
 public final class FlatGradient {
 
-    private final INDArray values;
-    private final FloatBuffer buffer;
     private final int d;
     private final int denseStart;
     private final int size;
-    private final boolean[] held;
+    private final float[] dense;
+    private final int[] slotOf;
     private int[] rows = new int[64];
+    private float[] rowValues;
     private int count;
+    private INDArray full;
+    private FloatBuffer fullBuffer;
     private boolean allRows;
 
     /** A zero gradient for parameters in {@code layout}. */
@@ -37,37 +41,81 @@ public final class FlatGradient {
 
     /** A zero gradient over an item table of rows 0..numItems of width d, then {@code size} floats in all. */
     FlatGradient(int numItems, int d, int size) {
-        this.values = Nd4j.create(DataType.FLOAT, size);
-        this.buffer = values.data().asNioFloat();
         this.d = d;
         this.denseStart = (numItems + 1) * d;
         this.size = size;
-        this.held = new boolean[numItems + 1];
+        this.dense = new float[size - denseStart];
+        this.slotOf = new int[numItems + 1];
+        this.rowValues = new float[rows.length * d];
     }
 
-    /** The values, flat like the parameters. */
+    /**
+     * The values as a vector laid out like the parameters. Every row is held from then until the next
+     * {@link #clear()}, so writes into the vector count.
+     */
     public INDArray values() {
-        return values;
+        holdAllRows();
+        return full;
     }
 
-    /** The values as a buffer over the same memory. */
-    public FloatBuffer buffer() {
-        return buffer;
-    }
-
-    /** Records that item row {@code item} (0 being padding) may be nonzero. */
-    public void holdRow(int item) {
-        if (!held[item] && !allRows) {
-            held[item] = true;
-            if (count == rows.length) {
-                rows = Arrays.copyOf(rows, 2 * count);
+    /** Adds {@code d} values from {@code source[from..]} to item row {@code item} (0 being padding). */
+    public void addToRow(int item, float[] source, int from) {
+        if (allRows) {
+            int at = item * d;
+            for (int j = 0; j < d; j++) {
+                fullBuffer.put(at + j, fullBuffer.get(at + j) + source[from + j]);
             }
-            rows[count++] = item;
+            return;
+        }
+        int slot = slotOf[item] - 1;
+        if (slot < 0) {
+            slot = append(item);
+            System.arraycopy(source, from, rowValues, slot * d, d);
+            return;
+        }
+        int at = slot * d;
+        for (int j = 0; j < d; j++) {
+            rowValues[at + j] += source[from + j];
         }
     }
 
-    /** Records that any row of the item table may be nonzero. */
+    /** Adds {@code source} to the dense part (the parameters after the item table, in their flat order). */
+    public void addToDense(float[] source) {
+        if (source.length != dense.length) {
+            throw new IllegalArgumentException("dense gradient of " + source.length + " values, expected "
+                    + dense.length);
+        }
+        if (allRows) {
+            for (int j = 0; j < dense.length; j++) {
+                fullBuffer.put(denseStart + j, fullBuffer.get(denseStart + j) + source[j]);
+            }
+        } else {
+            for (int j = 0; j < dense.length; j++) {
+                dense[j] += source[j];
+            }
+        }
+    }
+
+    /** Holds every row of the item table from now until the next {@link #clear()}. */
     public void holdAllRows() {
+        if (allRows) {
+            return;
+        }
+        if (full == null) {
+            full = Nd4j.create(DataType.FLOAT, size);
+            fullBuffer = full.data().asNioFloat();
+        }
+        for (int i = 0; i < count; i++) {
+            int at = rows[i] * d;
+            for (int j = 0; j < d; j++) {
+                fullBuffer.put(at + j, rowValues[i * d + j]);
+            }
+        }
+        for (int j = 0; j < dense.length; j++) {
+            fullBuffer.put(denseStart + j, dense[j]);
+        }
+        forgetRows();
+        Arrays.fill(dense, 0f);
         allRows = true;
     }
 
@@ -96,46 +144,73 @@ public final class FlatGradient {
         return denseStart;
     }
 
+    /** The values of the held rows side by side, row {@code i} at {@code i * d} (when not {@link #allRows()}). */
+    FloatBuffer heldRows() {
+        return FloatBuffer.wrap(rowValues);
+    }
+
+    /** The dense part, its first value at index 0. */
+    FloatBuffer denseValues() {
+        return allRows ? fullBuffer.slice(denseStart, dense.length) : FloatBuffer.wrap(dense);
+    }
+
+    /** The flat vector (when {@link #allRows()}). */
+    FloatBuffer allValues() {
+        return fullBuffer;
+    }
+
     /** Makes the gradient zero and holding no row, at the cost of the rows it held. */
     public void clear() {
         if (allRows) {
-            zero(0, size);
-            allRows = false;
-            Arrays.fill(held, false);
-        } else {
-            for (int i = 0; i < count; i++) {
-                int at = rows[i] * d;
-                zero(at, at + d);
-                held[rows[i]] = false;
+            for (int i = 0; i < size; i++) {
+                fullBuffer.put(i, 0f);
             }
-            zero(denseStart, size);
+            allRows = false;
+        } else {
+            forgetRows();
+            Arrays.fill(dense, 0f);
         }
-        count = 0;
     }
 
     /** {@code this += scale * other}, over what either holds. */
     public void addScaled(FlatGradient other, float scale) {
         if (other.allRows) {
             holdAllRows();
-            addRange(other, scale, 0, size);
+            for (int i = 0; i < size; i++) {
+                fullBuffer.put(i, fullBuffer.get(i) + other.fullBuffer.get(i) * scale);
+            }
             return;
         }
+        float[] row = new float[d];
         for (int i = 0; i < other.count; i++) {
-            int item = other.rows[i];
-            holdRow(item);
-            addRange(other, scale, item * d, item * d + d);
+            for (int j = 0; j < d; j++) {
+                row[j] = other.rowValues[i * d + j] * scale;
+            }
+            addToRow(other.rows[i], row, 0);
         }
-        addRange(other, scale, denseStart, size);
+        float[] part = new float[dense.length];
+        for (int j = 0; j < part.length; j++) {
+            part[j] = other.dense[j] * scale;
+        }
+        addToDense(part);
     }
 
     /** The squared Euclidean norm. */
     public double squaredNorm() {
+        double sum = 0;
         if (allRows) {
-            return squares(0, size);
+            for (int i = 0; i < size; i++) {
+                double v = fullBuffer.get(i);
+                sum += v * v;
+            }
+            return sum;
         }
-        double sum = squares(denseStart, size);
-        for (int i = 0; i < count; i++) {
-            sum += squares(rows[i] * d, rows[i] * d + d);
+        for (float v : dense) {
+            sum += (double) v * v;
+        }
+        for (int i = 0; i < count * d; i++) {
+            double v = rowValues[i];
+            sum += v * v;
         }
         return sum;
     }
@@ -143,39 +218,33 @@ public final class FlatGradient {
     /** Multiplies every value by {@code factor}. */
     public void scale(float factor) {
         if (allRows) {
-            scaleRange(0, size, factor);
+            for (int i = 0; i < size; i++) {
+                fullBuffer.put(i, fullBuffer.get(i) * factor);
+            }
             return;
         }
+        for (int i = 0; i < count * d; i++) {
+            rowValues[i] *= factor;
+        }
+        for (int j = 0; j < dense.length; j++) {
+            dense[j] *= factor;
+        }
+    }
+
+    private int append(int item) {
+        if (count == rows.length) {
+            rows = Arrays.copyOf(rows, 2 * count);
+            rowValues = Arrays.copyOf(rowValues, rows.length * d);
+        }
+        rows[count] = item;
+        slotOf[item] = count + 1;
+        return count++;
+    }
+
+    private void forgetRows() {
         for (int i = 0; i < count; i++) {
-            scaleRange(rows[i] * d, rows[i] * d + d, factor);
+            slotOf[rows[i]] = 0;
         }
-        scaleRange(denseStart, size, factor);
-    }
-
-    private void zero(int from, int to) {
-        for (int i = from; i < to; i++) {
-            buffer.put(i, 0f);
-        }
-    }
-
-    private void addRange(FlatGradient other, float scale, int from, int to) {
-        for (int i = from; i < to; i++) {
-            buffer.put(i, buffer.get(i) + other.buffer.get(i) * scale);
-        }
-    }
-
-    private double squares(int from, int to) {
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            double v = buffer.get(i);
-            sum += v * v;
-        }
-        return sum;
-    }
-
-    private void scaleRange(int from, int to, float factor) {
-        for (int i = from; i < to; i++) {
-            buffer.put(i, buffer.get(i) * factor);
-        }
+        count = 0;
     }
 }

@@ -76,6 +76,17 @@ public final class SasRecTrainer {
         this.changed = new ChangedRows(numItems);
     }
 
+    /**
+     * Native (off-heap) bytes a trainer of {@code config} over {@code numItems} items on {@code backend} keeps for
+     * its whole life, whatever its batches: the parameters and both Adam moments, and a gradient as long as the
+     * parameters when a step may hold every item row (a backend that writes the whole table, exact Adam, or an
+     * embedding penalty).
+     */
+    public static long residentStateBytes(SasRecConfig config, int numItems, TrainingBackend backend) {
+        boolean wholeGradient = backend.writesWholeItemTable() || !config.lazyAdam() || config.l2Emb() > 0;
+        return Float.BYTES * ParameterLayout.of(config, numItems).size() * (wholeGradient ? 4 : 3);
+    }
+
     /** The hyper-parameters. */
     public SasRecConfig config() {
         return config;

@@ -51,4 +51,12 @@ public interface TrainingBackend {
     default boolean needsCollections() {
         return true;
     }
+
+    /**
+     * Whether a step's gradient may cover every row of the item table, so that the trainer keeps a gradient as long
+     * as the parameters off the heap; a backend that lists the item rows its step touched returns false.
+     */
+    default boolean writesWholeItemTable() {
+        return true;
+    }
 }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -113,20 +114,20 @@ class AdamUpdateTest {
      */
     private static FlatGradient gradient(INDArray values, boolean listRows) {
         FlatGradient g = new FlatGradient(4, D, SIZE);
-        g.values().assign(values);
         if (!listRows) {
-            g.holdAllRows();
+            g.values().assign(values);
             return g;
         }
         float[] v = values.toFloatVector();
         for (int row = 4; row >= 0; row--) {
             for (int j = 0; j < D; j++) {
                 if (v[row * D + j] != 0f) {
-                    g.holdRow(row);
+                    g.addToRow(row, v, row * D);
                     break;
                 }
             }
         }
+        g.addToDense(Arrays.copyOfRange(v, 5 * D, SIZE));
         return g;
     }
 

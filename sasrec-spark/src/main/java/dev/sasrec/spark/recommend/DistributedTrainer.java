@@ -2,6 +2,8 @@ package dev.sasrec.spark.recommend;
 
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.model.SasRecNetwork;
+import dev.sasrec.engine.train.SasRecTrainer;
+import dev.sasrec.engine.train.TrainingBackend;
 import dev.sasrec.engine.train.TrainingBackends;
 import dev.sasrec.spark.index.ItemVocabulary;
 import org.apache.spark.HashPartitioner;
@@ -128,16 +130,19 @@ final class DistributedTrainer {
         int epochs = options.maxEpochs();
         int positions = options.averaging().maxPositionsPerPass();
         OptionalLong nativeBytes = NativeMemoryBudget.nativeBytes(dataset.sparkSession().sparkContext().getConf());
+        TrainingBackend backend = TrainingBackends.named(options.averaging().trainingBackend());
+        long stateBytes = SasRecTrainer.residentStateBytes(config, numItems, backend);
         if (nativeBytes.isPresent()) {
-            int fit = NativeMemoryBudget.positionsPerPass(config, numItems, nativeBytes.getAsLong(),
-                    TrainingBackends.named(options.averaging().trainingBackend()));
-            LOG.info("executor native memory {} MiB: at most {} padded positions per training pass (maxPositionsPerPass {})",
-                    nativeBytes.getAsLong() >> 20, fit, positions);
+            NativeMemoryBudget.requireRoomForState(nativeBytes.getAsLong(), stateBytes, numItems, config.hiddenUnits());
+            int fit = NativeMemoryBudget.positionsPerPass(config, numItems, nativeBytes.getAsLong(), backend);
+            LOG.info("executor native memory {} MiB, {} MiB of it a trainer's resident state: at most {} padded "
+                            + "positions per training pass (maxPositionsPerPass {})",
+                    nativeBytes.getAsLong() >> 20, stateBytes >> 20, fit, positions);
             positions = Math.min(positions, fit);
         }
         summary.positionsPerPass(positions);
         AveragingOptions averagingOptions = options.averaging()
-                .sizedTo(positions, NativeMemoryBudget.collectionSlack(nativeBytes));
+                .sizedTo(positions, NativeMemoryBudget.collectionSlack(nativeBytes, stateBytes));
         ParameterAveraging averaging = new ParameterAveraging(config, numItems, averagingOptions, TrainingResources.profile(
                 options.trainingTaskCpus(), options.trainingTaskGpus(),
                 dataset.sparkSession().sparkContext()));

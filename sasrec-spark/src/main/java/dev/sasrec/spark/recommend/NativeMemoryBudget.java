@@ -1,10 +1,12 @@
 package dev.sasrec.spark.recommend;
 
 import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.train.SasRecTrainer;
 import dev.sasrec.engine.train.TrainingBackend;
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.util.JavaUtils;
 
+import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
@@ -47,28 +49,49 @@ final class NativeMemoryBudget {
     }
 
     /**
-     * How far resident memory may exceed the maximum heap before a training task runs the garbage collector
-     * (see {@code SasRecTrainer.collectGarbageAbove}): the reserved native memory plus the share of the budget
-     * that passes do not plan for, so that a collection comes before the next pass could cross heap plus
-     * {@code nativeBytes}. Without a budget (local mode) there is no container limit to keep, and training never
-     * collects: collections cost more time than anything else Spark adds to a step.
+     * Fails unless {@code nativeBytes} holds the reserved native memory and a trainer's resident state
+     * ({@code stateBytes}: parameters and Adam moments, which a container limit counts like any other native
+     * memory), naming the setting and the least value that fits.
      */
-    static long collectionSlack(OptionalLong nativeBytes) {
-        if (nativeBytes.isEmpty()) {
-            return Long.MAX_VALUE;
+    static void requireRoomForState(long nativeBytes, long stateBytes, int numItems, int d) {
+        if (nativeBytes < RESERVED_BYTES + stateBytes) {
+            long needed = (RESERVED_BYTES + stateBytes + (1L << 20) - 1) >> 20;
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "spark.executor.memoryOverhead: %d MiB (set or Spark's default) cannot hold a trainer's resident "
+                            + "state of %d MiB (parameters and Adam moments over %,d items, d = %d) and the %d MiB "
+                            + "an executor reserves; expected at least %d MiB, and more for the training passes",
+                    nativeBytes >> 20, stateBytes >> 20, numItems, d, RESERVED_BYTES >> 20, needed));
         }
-        long bytes = nativeBytes.getAsLong();
-        return RESERVED_BYTES + (long) ((1 - SAFETY) * Math.max(0, bytes - RESERVED_BYTES));
     }
 
     /**
-     * The positions per pass of {@code backend} that fit {@code nativeBytes}, at least one history's worth
-     * ({@code maxLen}).
+     * How far resident memory may exceed the maximum heap before a training task runs the garbage collector
+     * (see {@code SasRecTrainer.collectGarbageAbove}): the reserved native memory, the trainer's resident state
+     * ({@code stateBytes}) and the share of the rest that passes do not plan for, so that a collection comes before
+     * the next pass could cross heap plus {@code nativeBytes}. Without a budget (local mode) there is no container
+     * limit to keep, and training never collects: collections cost more time than anything else Spark adds to a
+     * step.
+     */
+    static long collectionSlack(OptionalLong nativeBytes, long stateBytes) {
+        if (nativeBytes.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        return RESERVED_BYTES + stateBytes + (long) ((1 - SAFETY) * forPasses(nativeBytes.getAsLong(), stateBytes));
+    }
+
+    /**
+     * The positions per pass of {@code backend} that fit what {@code nativeBytes} leaves beside the reserve and the
+     * trainer's resident state, at least one history's worth ({@code maxLen}).
      */
     static int positionsPerPass(SasRecConfig c, int numItems, long nativeBytes, TrainingBackend backend) {
-        long usable = (long) (SAFETY * Math.max(0, nativeBytes - RESERVED_BYTES));
+        long state = SasRecTrainer.residentStateBytes(c, numItems, backend);
+        long usable = (long) (SAFETY * forPasses(nativeBytes, state));
         long positions = usable / backend.bytesPerPosition(c, numItems);
         return (int) Math.max(c.maxLen(), Math.min(Integer.MAX_VALUE, positions));
+    }
+
+    private static long forPasses(long nativeBytes, long stateBytes) {
+        return Math.max(0, nativeBytes - RESERVED_BYTES - stateBytes);
     }
 
     private static long mib(String size) {

@@ -97,7 +97,7 @@ public final class SASRec extends Estimator<SASRecModel>
         // to the executors' native memory.
         AveragingOptions averaging = new AveragingOptions(getNumWorkers(), "sqrt".equals(getLearningRateScaling()),
                 getAveragingFrequency(), getMaxRoundsPerEpoch(), getAggregationDepth(), getMaxPositionsPerPass(),
-                NativeMemoryBudget.collectionSlack(java.util.OptionalLong.empty()), getTrainingBackend());
+                NativeMemoryBudget.collectionSlack(java.util.OptionalLong.empty(), 0), getTrainingBackend());
         return new TrainingOptions(engineConfig(), getItemsCol(), getMaxEpochs(), getValidationUsers(),
                 getCheckpointDir(), getCheckpointInterval(), averaging, getTrainingTaskCpus(), getTrainingTaskGpus());
     }
