@@ -3,7 +3,8 @@
 # single-JVM trainer and prints one progress line per epoch, the test metrics every --eval-every epochs,
 # and last one JSON line: epochs, seconds_per_epoch (median), peak_rss_mb, sampled_ndcg10, sampled_hr10,
 # full_ndcg10, full_hr10 (test split), score_all_users_seconds (top-10 over all items for every user), loss,
-# backend and positions_per_second (real, non-padding training positions per second of the median epoch).
+# backend, positions_per_second (real, non-padding training positions per second of the median epoch), and
+# popular_sampled_ndcg10, popular_full_ndcg10: the most-popular baseline on the same users, negatives and protocols.
 #
 # Options: --data FILE  --epochs E (200)  --loss bce|ce|sampled  --threads T (2)  --eval-every K (10)
 #          --d 50  --n 200  --blocks 2  --heads 1  --dropout 0.2  --batch 128  --lr 0.001

@@ -76,20 +76,48 @@ final class EventLog {
         return raw.select(col(user).as(USER), col(item).as(ITEM), parseTime(raw, time).as(TIME));
     }
 
+    /**
+     * The time column as the Sessionizer reads it: numbers and timestamps as they are, text parsed as the
+     * configured {@code time-format} says. Text that does not parse fails here, naming the column, an example
+     * value and how many rows cannot be parsed.
+     */
     private Column parseTime(Dataset<Row> raw, String time) {
         String format = input.getString("time-format");
+        boolean text = raw.schema().apply(time).dataType().equals(DataTypes.StringType);
+        Column parsed;
+        String expected;
         switch (format) {
-            case "seconds", "milliseconds", "timestamp":
-                return col(time);
-            default:
-                Column parsed = try_to_timestamp(col(time).cast(DataTypes.StringType), lit(format));
-                List<Row> bad = raw.filter(col(time).isNotNull().and(parsed.isNull())).select(col(time)).limit(1).collectAsList();
-                if (!bad.isEmpty()) {
-                    throw new IllegalArgumentException("column " + time + ": value '" + bad.get(0).get(0)
-                            + "' does not parse with the time pattern '" + format + "' (sasrec.input.time-format)");
+            case "seconds", "milliseconds" -> {
+                if (!text) {
+                    return col(time);
                 }
-                return parsed;
+                parsed = col(time).try_cast(DataTypes.DoubleType);
+                expected = "a number of " + format + " since the epoch";
+            }
+            case "timestamp" -> {
+                if (!text) {
+                    return col(time);
+                }
+                parsed = col(time).try_cast(DataTypes.TimestampType);
+                expected = "a timestamp";
+            }
+            default -> {
+                parsed = try_to_timestamp(col(time).cast(DataTypes.StringType), lit(format));
+                expected = "a time of the pattern '" + format + "'";
+            }
         }
+        Column unparsable = col(time).isNotNull().and(parsed.isNull());
+        List<Row> bad = raw.filter(unparsable).select(col(time)).limit(1).collectAsList();
+        if (!bad.isEmpty()) {
+            long count = raw.filter(unparsable).count();
+            long rows = raw.count();
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "column %s: %,d of %,d rows cannot be parsed as %s (sasrec.input.time-format = %s), for example "
+                            + "value '%s'; fix or remove those rows, or set sasrec.input.time-format to what the "
+                            + "column holds (seconds, milliseconds, timestamp or a date-time pattern)",
+                    time, count, rows, expected, format, bad.get(0).get(0)));
+        }
+        return parsed;
     }
 
     /** The generated log that {@code sasrec.input.generated} describes. */

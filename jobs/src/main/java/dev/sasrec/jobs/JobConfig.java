@@ -94,7 +94,19 @@ public final class JobConfig {
             throw new IllegalArgumentException(String.join("; ", problems), e);
         }
         checkTypes(merged, resolvedReference);
+        checkInput(merged.getConfig(ROOT + ".input"));
         return new JobConfig(merged.getConfig(ROOT));
+    }
+
+    /** A path given with the generated log would be ignored: the job would train on generated data instead. */
+    private static void checkInput(Config input) {
+        String path = input.getString("path");
+        if (input.getString("format").equalsIgnoreCase("generated") && !path.isEmpty()) {
+            throw new IllegalArgumentException("configuration key " + ROOT + ".input.path: value '" + path
+                    + "' is unused because " + ROOT + ".input.format = generated (" + input.getValue("format").origin()
+                    .description() + "); set " + ROOT + ".input.format to csv, tsv, parquet or json to read it, "
+                    + "or leave the path empty to train on the generated log");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sasrec.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
+import dev.sasrec.spark.evaluation.MostPopularRanks;
 import dev.sasrec.spark.evaluation.SequentialRankingEvaluator;
 import dev.sasrec.spark.filter.InteractionFilter;
 import dev.sasrec.spark.index.ItemIndexer;
@@ -145,6 +146,7 @@ public final class SasRecJob {
                 Map<String, Object> metrics = evaluate();
                 Dataset<Row> recs = recommend();
                 System.out.println("metrics: " + metrics.get("metrics"));
+                System.out.println("most-popular baseline: " + ((Map<?, ?>) metrics.get("baseline")).get("metrics"));
                 System.out.println("sample recommendations:");
                 recs.orderBy("user").limit(5).collectAsList().forEach(r -> System.out.println("  " + r));
                 System.out.println("outputs in " + cfg.getString("output.dir") + " (report: " + cfg.getString("output.report") + ")");
@@ -219,13 +221,21 @@ public final class SasRecJob {
         PipelineModel fitted = PipelineModel.load(cfg.getString("output.model"));
         spark.sparkContext().setJobDescription("SASRec evaluate");
         Dataset<Row> indexed = new LeaveOneOutSplitter().setInputCol(INDEX).transform(indexed(fitted, log))
-                .filter(col(TEST_TARGET).isNotNull());
+                .filter(col(TEST_TARGET).isNotNull()).cache();
         SASRecModel model = sasrecStage(fitted).copy(new org.apache.spark.ml.param.ParamMap())
                 .setItemsCol(TEST_INPUT).setTargetCol(TEST_TARGET).setK(cfg.getInt("evaluation.k"));
         Dataset<Row> ranked = model.transform(indexed).cache();
-        Map<String, Double> metrics = new SequentialRankingEvaluator().setK(cfg.getInt("evaluation.k")).evaluateAll(ranked);
+        SequentialRankingEvaluator evaluator = new SequentialRankingEvaluator().setK(cfg.getInt("evaluation.k"));
+        Map<String, Double> metrics = evaluator.evaluateAll(ranked);
+        // The same users and protocols (the same sampled negatives) under the most-popular baseline.
+        Map<String, Double> baseline = evaluator.evaluateAll(MostPopularRanks.rank(indexed, TEST_INPUT, TEST_TARGET,
+                model.network().numItems(), model.network().config().seed()));
         Map<String, Object> json = provenance("evaluate", log);
         json.put("metrics", metrics);
+        Map<String, Object> baselineJson = new java.util.LinkedHashMap<>();
+        baselineJson.put("name", "most-popular");
+        baselineJson.put("metrics", baseline);
+        json.put("baseline", baselineJson);
         json.put("users", ranked.count());
         boolean heldOut = java.util.Arrays.stream(fitted.stages()).anyMatch(s -> s instanceof LeaveOneOutSplitter);
         json.put("heldOutLastEventAtTraining", heldOut);
@@ -233,8 +243,9 @@ public final class SasRecJob {
             json.put("warning", "the model was trained on the events it is evaluated on (training.hold-out-last = false)");
         }
         ranked.unpersist();
+        indexed.unpersist();
         output.writeText(cfg.getString("output.metrics"), toJson(json));
-        LOG.info("metrics {} written to {}", metrics, cfg.getString("output.metrics"));
+        LOG.info("metrics {} (most-popular baseline {}) written to {}", metrics, baseline, cfg.getString("output.metrics"));
         return json;
     }
 

@@ -31,6 +31,19 @@ class JobConfigTest {
     }
 
     @Test
+    void aPathGivenWithTheGeneratedLogFailsInsteadOfBeingIgnored() {
+        File local = Path.of("..", "conf", "local.conf").toAbsolutePath().normalize().toFile();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.load(local, List.of("sasrec.input.path=my.csv")));
+        assertTrue(e.getMessage().startsWith("configuration key sasrec.input.path: value 'my.csv' is unused because "
+                + "sasrec.input.format = generated"), e.getMessage());
+        assertTrue(e.getMessage().contains("local.conf") && e.getMessage().contains("set sasrec.input.format to csv"),
+                e.getMessage());
+        assertEquals("csv", JobConfig.load(local, List.of("sasrec.input.path=my.csv", "sasrec.input.format=csv"))
+                .config().getString("input.format"), "with a file format the path is read");
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithTheNearestKnownOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.load(null, List.of("sasrec.model.maxEpoch=3")));

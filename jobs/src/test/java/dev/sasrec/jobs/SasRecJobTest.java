@@ -62,6 +62,14 @@ class SasRecJobTest {
         assertTrue(metrics.get("heldOutLastEventAtTraining").asBoolean());
         double hr = metrics.get("metrics").get("full_hr@10").asDouble();
         assertTrue(hr > 3 * 10.0 / 60, "full HR@10 " + hr + " vs about " + 10.0 / 60 + " by chance");
+        JsonNode baseline = metrics.get("baseline");
+        assertEquals("most-popular", baseline.get("name").asText());
+        for (String protocol : List.of("full", "sampled")) {
+            double model = metrics.get("metrics").get(protocol + "_ndcg@10").asDouble();
+            double popular = baseline.get("metrics").get(protocol + "_ndcg@10").asDouble();
+            assertEquals(300, baseline.get("metrics").get(protocol + "_users").asInt(), "the baseline ranks every user");
+            assertTrue(popular > 0 && model > popular, protocol + " NDCG@10: model " + model + ", most-popular " + popular);
+        }
 
         Dataset<Row> recs = spark.read().parquet(out.resolve("recommendations").toString());
         assertEquals(300, recs.count());
@@ -128,8 +136,25 @@ class SasRecJobTest {
                 "input.time-format=yyyy-MM-dd HH:mm:ss");
         EventLog log = new EventLog(JobConfig.load(null, o).config());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> log.read(spark));
-        assertTrue(e.getMessage().contains("column at") && e.getMessage().contains("'yesterday'")
+        assertTrue(e.getMessage().startsWith("column at: 1 of 3 rows cannot be parsed")
+                && e.getMessage().contains("for example value 'yesterday'")
                 && e.getMessage().contains("yyyy-MM-dd HH:mm:ss"), e.getMessage());
+
+        // Numbers since the epoch with a word among them: the column is read as text, and the word is named.
+        Path numeric = dir.resolve("numeric.csv");
+        Files.writeString(numeric, "user,item,timestamp\nu1,a,1000\nu1,b,1060\nu2,a,yesterday\nu2,b,\nu3,c,1200\n");
+        EventLog seconds = new EventLog(JobConfig.load(null, List.of("input.path=" + numeric)).config());
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class, () -> seconds.read(spark));
+        assertTrue(s.getMessage().startsWith("column timestamp: 1 of 5 rows cannot be parsed as a number of seconds "
+                + "since the epoch (sasrec.input.time-format = seconds), for example value 'yesterday'"), s.getMessage());
+        // Numbers written as text (JSON strings) are read as numbers.
+        Path json = dir.resolve("events.json");
+        Files.writeString(json, "{\"user\": \"u1\", \"item\": \"a\", \"timestamp\": \"1000\"}\n"
+                + "{\"user\": \"u1\", \"item\": \"b\", \"timestamp\": \"1060.5\"}\n"
+                + "{\"user\": \"u2\", \"item\": \"a\", \"timestamp\": \"900\"}\n");
+        List<Row> read = new EventLog(JobConfig.load(null, List.of("input.path=" + json, "input.format=json"))
+                .config()).read(spark).orderBy("timestamp").collectAsList();
+        assertEquals(List.of(900.0, 1000.0, 1060.5), read.stream().map(r -> ((Number) r.get(2)).doubleValue()).toList());
 
         List<String> missing = new ArrayList<>(o);
         missing.add("input.user-col=customer");

@@ -4,6 +4,7 @@ package dev.sasrec.bench;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.UserSequences;
 import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
+import dev.sasrec.engine.eval.MostPopular;
 import dev.sasrec.engine.eval.Protocol;
 import dev.sasrec.engine.eval.RankingMetrics;
 import dev.sasrec.engine.internal.NativeThreads;
@@ -111,6 +112,18 @@ public final class TrainBenchmark {
                     Protocol.FULL, 10, evalUsers, config.seed());
         }
 
+        // The most-popular baseline on the same users, negatives and protocols, counted over the test inputs.
+        int[][] testInputs = new int[split.numUsers()][];
+        for (int u = 0; u < testInputs.length; u++) {
+            testInputs[u] = split.testInput(u);
+        }
+        MostPopular popular = MostPopular.of(testInputs, split.numItems());
+        RankingMetrics popularSampled = LeaveOneOutEvaluator.evaluate(popular, split, LeaveOneOutEvaluator.Split.TEST,
+                Protocol.SAMPLED_100, 10, evalUsers, config.seed());
+        RankingMetrics popularFull = LeaveOneOutEvaluator.evaluate(popular, split, LeaveOneOutEvaluator.Split.TEST,
+                Protocol.FULL, 10, evalUsers, config.seed());
+        System.out.println("most-popular baseline: " + popularSampled + " | " + popularFull);
+
         double median = median(epochSeconds);
         double warm = median(epochSeconds.size() > 1 ? epochSeconds.subList(1, epochSeconds.size()) : epochSeconds);
         System.out.printf(Locale.ROOT,
@@ -118,10 +131,11 @@ public final class TrainBenchmark {
                         + "\"sampled_hr10\": %.4f, \"full_ndcg10\": %.4f, \"full_hr10\": %.4f, "
                         + "\"score_all_users_seconds\": %.2f, \"loss\": \"%s\", \"backend\": \"%s\", "
                         + "\"positions_per_second\": %.0f, \"positions_per_epoch\": %d, "
-                        + "\"warm_seconds_per_epoch\": %.3f}%n",
+                        + "\"warm_seconds_per_epoch\": %.3f, \"popular_sampled_ndcg10\": %.4f, "
+                        + "\"popular_full_ndcg10\": %.4f}%n",
                 epochSeconds.size(), median, trainPeak, last[0].ndcg(), last[0].hitRate(), last[1].ndcg(),
                 last[1].hitRate(), scoreSeconds, config.loss().key(), backend.name(), positions / median, positions,
-                warm);
+                warm, popularSampled.ndcg(), popularFull.ndcg());
     }
 
     private static double median(List<Double> values) {

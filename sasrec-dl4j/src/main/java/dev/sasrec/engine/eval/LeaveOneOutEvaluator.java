@@ -2,7 +2,7 @@ package dev.sasrec.engine.eval;
 
 
 import dev.sasrec.engine.data.LeaveOneOutSplit;
-import dev.sasrec.engine.score.Scorer;
+import dev.sasrec.engine.score.ItemScoring;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -26,7 +26,7 @@ public final class LeaveOneOutEvaluator {
      * @param maxUsers evaluate at most this many users, chosen at random (the reference code uses 10,000)
      * @param seed     seed of the user subset and of the sampled protocol's negatives
      */
-    public static RankingMetrics evaluate(Scorer scorer, LeaveOneOutSplit split, Split which, Protocol protocol,
+    public static RankingMetrics evaluate(ItemScoring scorer, LeaveOneOutSplit split, Split which, Protocol protocol,
                                           int k, int maxUsers, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Integer> users = new ArrayList<>();
@@ -77,7 +77,7 @@ public final class LeaveOneOutEvaluator {
      *
      * @param split the name of the split the targets come from, carried into the metrics
      */
-    public static RankingMetrics measure(Scorer scorer, int[][] histories, int[] targets, int[][] negatives, int k,
+    public static RankingMetrics measure(ItemScoring scorer, int[][] histories, int[] targets, int[][] negatives, int k,
                                          String split) {
         double ndcg = 0;
         int hits = 0;

@@ -2,7 +2,7 @@ package dev.sasrec.engine.eval;
 
 import dev.sasrec.engine.internal.HostArrays;
 import dev.sasrec.engine.internal.ItemSets;
-import dev.sasrec.engine.score.Scorer;
+import dev.sasrec.engine.score.ItemScoring;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
@@ -26,7 +26,7 @@ public final class Ranks {
      * Full protocol: each target's rank among all items, the items of its own history left out (the target keeps
      * its place even if it occurs in the history).
      */
-    public static int[] full(Scorer scorer, int[][] histories, int[] targets) {
+    public static int[] full(ItemScoring scorer, int[][] histories, int[] targets) {
         INDArray scores = scorer.scores(histories);
         int cols = (int) scores.size(1);
         // Read in place, row by row: a Java copy of a batch's scores is megabytes of garbage per batch.
@@ -50,7 +50,7 @@ public final class Ranks {
     }
 
     /** Sampled protocol: each target's rank among its row of {@code negatives}. */
-    public static int[] sampled(Scorer scorer, int[][] histories, int[] targets, int[][] negatives) {
+    public static int[] sampled(ItemScoring scorer, int[][] histories, int[] targets, int[][] negatives) {
         int[][] candidates = new int[histories.length][];
         for (int i = 0; i < histories.length; i++) {
             candidates[i] = new int[negatives[i].length + 1];
@@ -87,6 +87,19 @@ public final class Ranks {
             out[i] = j;
         }
         return out;
+    }
+
+    /**
+     * The sampled protocol's negatives for one user, drawn from a seed derived from {@code seed}, the history and
+     * the target, so that they are the same wherever and in whatever order the user is ranked (the model and a
+     * baseline, any partitioning).
+     */
+    public static int[] negativesFor(long seed, int[] history, int target, int numItems) {
+        int[] interacted = Arrays.copyOf(history, history.length + 1);
+        interacted[history.length] = target;
+        interacted = Arrays.stream(interacted).sorted().distinct().toArray();
+        long rowSeed = seed * 1_000_003L + Arrays.hashCode(history) * 31L + target;
+        return sampleNegatives(interacted, numItems, SAMPLED_NEGATIVES, new SplittableRandom(rowSeed));
     }
 
     /** NDCG@k of one rank: 1 / log2(rank + 2) when rank &lt; k, else 0. */

@@ -19,7 +19,7 @@ import java.util.Map;
  * length (truncated to the last n items and left-padded internally), with dropout off. A user never seen in training
  * is scored from their history alone. Not thread-safe: one per thread.
  */
-public final class Scorer implements AutoCloseable {
+public final class Scorer implements ItemScoring, AutoCloseable {
 
     /**
      * Items scored at a time in {@link #recommend}: a batch of 256 histories then writes 2 MB of scores per product,
@@ -83,6 +83,7 @@ public final class Scorer implements AutoCloseable {
 
 
     /** Scores of every item (column 0, the padding id, is negative infinity) for each history: [B, N+1]. */
+    @Override
     public INDArray scores(int[][] histories) {
         INDArray users = userVectors(histories);
         INDArray s = Nd4j.gemm(users, itemTableT, false, false);
@@ -92,6 +93,7 @@ public final class Scorer implements AutoCloseable {
     }
 
     /** Scores of the given candidates for each history: result[b][j] scores candidates[b][j]. */
+    @Override
     public float[][] scoreCandidates(int[][] histories, int[][] candidates) {
         INDArray users = userVectors(histories);
         int d = network.config().hiddenUnits();

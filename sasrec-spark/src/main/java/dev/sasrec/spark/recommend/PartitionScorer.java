@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -214,11 +213,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             int i = withTarget.get(j);
             h[j] = hs[i];
             targets[j] = rows.get(i).getInt(plan.targetIndex());
-            int[] interacted = Arrays.copyOf(h[j], h[j].length + 1);
-            interacted[h[j].length] = targets[j];
-            interacted = Arrays.stream(interacted).sorted().distinct().toArray();
-            long seed = plan.seed() * 1_000_003L + Arrays.hashCode(h[j]) * 31L + targets[j];
-            negatives[j] = Ranks.sampleNegatives(interacted, numItems, Ranks.SAMPLED_NEGATIVES, new SplittableRandom(seed));
+            negatives[j] = Ranks.negativesFor(plan.seed(), h[j], targets[j], numItems);
         }
         int[] full = Ranks.full(scorer, h, targets);
         int[] sampled = Ranks.sampled(scorer, h, targets, negatives);
