@@ -2,6 +2,7 @@ package dev.sasrec.spark.evaluation;
 
 import dev.sasrec.engine.eval.MostPopular;
 import dev.sasrec.engine.eval.Ranks;
+import dev.sasrec.spark.internal.RefillingIterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -14,7 +15,6 @@ import org.apache.spark.sql.types.StructType;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
@@ -67,32 +67,13 @@ public final class MostPopularRanks {
     /** The rows of {@code in} with their ranks, a batch at a time. */
     private static Iterator<Row> ranked(Iterator<Row> in, MostPopular baseline, int itemsIndex, int targetIndex,
                                         String targetCol, long seed) {
-        return new Iterator<>() {
-            private final List<Row> ready = new ArrayList<>(BATCH);
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == ready.size() && in.hasNext()) {
-                    List<Row> batch = new ArrayList<>(BATCH);
-                    while (batch.size() < BATCH && in.hasNext()) {
-                        batch.add(in.next());
-                    }
-                    ready.clear();
-                    next = 0;
-                    rankBatch(batch, baseline, itemsIndex, targetIndex, targetCol, seed, ready);
-                }
-                return next < ready.size();
+        return new RefillingIterator<>(in::hasNext, ready -> {
+            List<Row> batch = new ArrayList<>(BATCH);
+            while (batch.size() < BATCH && in.hasNext()) {
+                batch.add(in.next());
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.get(next++);
-            }
-        };
+            rankBatch(batch, baseline, itemsIndex, targetIndex, targetCol, seed, ready);
+        });
     }
 
     private static void rankBatch(List<Row> batch, MostPopular baseline, int itemsIndex, int targetIndex,

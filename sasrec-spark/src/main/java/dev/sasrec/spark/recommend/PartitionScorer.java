@@ -5,6 +5,7 @@ import dev.sasrec.engine.internal.NativeThreads;
 import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.engine.score.TopK;
 import dev.sasrec.spark.index.ItemVocabulary;
+import dev.sasrec.spark.internal.RefillingIterator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.IntStream;
 
 /**
@@ -52,28 +52,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> input) {
         TaskContext task = TaskContext.get();
         NativeThreads.set(task == null ? 1 : Math.max(1, task.cpus()));
-        return new Iterator<>() {
-            private final List<Row> ready = new ArrayList<>();
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                while (next >= ready.size() && input.hasNext()) {
-                    ready.clear();
-                    next = 0;
-                    scoreWindow(input, ready);
-                }
-                return next < ready.size();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.get(next++);
-            }
-        };
+        return new RefillingIterator<>(input::hasNext, ready -> scoreWindow(input, ready));
     }
 
     /**
