@@ -12,6 +12,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
@@ -20,14 +21,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
 /**
- * The plots of a trained model, as PNG: its learning curve (training loss and validation NDCG@10 per epoch) and its
- * average attention weights among the last positions, one heat map per block (the paper's Figure 4). The training
- * report writes them next to the model; notebooks show them inline.
+ * The plots of a trained model, as PNG: its learning curve (training loss and validation NDCG@10 per epoch, the best
+ * epoch marked) and its average attention weights among the last positions, one heat map per block (the paper's
+ * Figure 4). The training report writes them next to the model; notebooks show them inline.
  */
 public final class TrainingPlots {
 
@@ -89,6 +91,17 @@ public final class TrainingPlots {
                     validated.stream().mapToDouble(TrainingSummary.Epoch::epoch).toArray(),
                     validated.stream().mapToDouble(TrainingSummary.Epoch::validationNdcg10).toArray());
             v.setYAxisGroup(1);
+            TrainingSummary.Epoch best = validated.get(0);
+            for (TrainingSummary.Epoch e : validated) {
+                best = e.validationNdcg10() > best.validationNdcg10() ? e : best;
+            }
+            XYSeries marker = chart.addSeries(String.format(Locale.ROOT, "best epoch %d: NDCG@10 %.3f%s", best.epoch(),
+                            best.validationNdcg10(), summary.keptEpoch() == best.epoch() ? ", kept" : ""),
+                    new double[]{best.epoch()}, new double[]{best.validationNdcg10()});
+            marker.setYAxisGroup(1);
+            marker.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            marker.setMarker(SeriesMarkers.DIAMOND);
+            marker.setMarkerColor(Color.RED);
             chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
             chart.setYAxisGroupTitle(1, "validation NDCG@10");
         }

@@ -86,6 +86,16 @@ class SasRecJobTest {
         JsonNode training = new ObjectMapper().readTree(report.resolve(TrainingReport.JSON).toFile());
         assertEquals(3, training.get("training").get("epochs").size());
         assertTrue(training.get("training").get("epochs").get(2).has("validationNdcg10"));
+        // Early stopping is on in the jobs: the model keeps the epoch of the best validation NDCG@10.
+        int bestEpoch = 0;
+        double bestNdcg = Double.NEGATIVE_INFINITY;
+        for (JsonNode e : training.get("training").get("epochs")) {
+            if (e.get("validationNdcg10").asDouble() > bestNdcg) {
+                bestNdcg = e.get("validationNdcg10").asDouble();
+                bestEpoch = e.get("epoch").asInt();
+            }
+        }
+        assertEquals(bestEpoch, training.get("training").get("keptEpoch").asInt());
         assertEquals(16, training.get("configuration").get("model").get("hiddenUnits").asInt());
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("_")), "no temporary output left");
@@ -177,6 +187,7 @@ class SasRecJobTest {
         Path out = dir.resolve("out");
         List<String> o = new ArrayList<>(List.of("input.path=" + events, "sessions.handleInvalid=skip",
                 "model.hiddenUnits=8", "model.maxLen=8", "model.maxEpochs=1", "model.validationUsers=0",
+                "model.earlyStoppingPatience=0",
                 "output.dir=" + out));
         job(o).execute("train");
         JsonNode training = new ObjectMapper().readTree(out.resolve("report").resolve(TrainingReport.JSON).toFile());

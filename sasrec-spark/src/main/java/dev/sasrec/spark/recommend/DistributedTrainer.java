@@ -114,6 +114,7 @@ final class DistributedTrainer {
 
         ParameterAveraging.State start = ParameterAveraging.start(initialNetwork.start(config, numItems, vocabulary));
         int firstEpoch = 1;
+        EarlyStopping stopping = new EarlyStopping(options.patience());
         TrainingCheckpoints checkpoints = options.checkpointDir().isEmpty() ? null
                 : new TrainingCheckpoints(options.checkpointDir(), dataset.sparkSession().sparkContext().hadoopConfiguration());
         if (checkpoints != null) {
@@ -122,6 +123,11 @@ final class DistributedTrainer {
                 start = restored.get().state();
                 firstEpoch = restored.get().epoch() + 1;
                 restored.get().history().forEach(summary::addEpoch);
+                if (options.patience() > 0) {
+                    int best = EarlyStopping.best(restored.get().history()).map(TrainingSummary.Epoch::epoch).orElse(0);
+                    stopping.resume(restored.get().history(), checkpoints.best(best, config, numItems),
+                            restored.get().state().params());
+                }
                 LOG.info("resuming from the checkpoint of epoch {} in {}", restored.get().epoch(), options.checkpointDir());
             }
         }
@@ -148,18 +154,38 @@ final class DistributedTrainer {
                 dataset.sparkSession().sparkContext()));
         HeldOutValidation validator = validation;
         ParameterAveraging.State end = averaging.train(trainable, start, firstEpoch, epochs, count,
-                (measured, state) -> {
-                    TrainingSummary.Epoch e = validator == null ? measured
-                            : validator.evaluate(measured, new SasRecNetwork(config, finalNumItems, Nd4j.createFromArray(state.params())));
-                    summary.addEpoch(e);
-                    if (checkpoints != null && (e.epoch() % interval == 0 || e.epoch() == epochs)) {
-                        checkpoints.save(state, e.epoch(), config, numItems, fingerprint, summary.epochs());
+                new ParameterAveraging.EpochHook() {
+                    @Override
+                    public TrainingSummary.Epoch after(TrainingSummary.Epoch measured, ParameterAveraging.State state) {
+                        TrainingSummary.Epoch e = validator == null ? measured : validator.evaluate(measured,
+                                new SasRecNetwork(config, finalNumItems, Nd4j.createFromArray(state.params())));
+                        summary.addEpoch(e);
+                        stopping.observe(e, state.params());
+                        if (checkpoints != null && (e.epoch() % interval == 0 || e.epoch() == epochs || stopping.stops())) {
+                            if (stopping.takeUnsaved()) {
+                                checkpoints.saveBest(stopping.bestParams().orElseThrow(), stopping.bestEpoch(), config,
+                                        numItems);
+                            }
+                            checkpoints.save(state, e.epoch(), config, numItems, fingerprint, summary.epochs());
+                        }
+                        return e;
                     }
-                    return e;
+
+                    @Override
+                    public boolean stopsTraining() {
+                        return stopping.stops();
+                    }
                 });
         trainable.unpersist(false);
+        float[] kept = end.params();
+        if (stopping.bestParams().isPresent()) {
+            kept = stopping.bestParams().get();
+            summary.keptEpoch(stopping.bestEpoch());
+            LOG.info("early stopping: keeping the parameters of epoch {}, the best validation NDCG@10 (patience {})",
+                    stopping.bestEpoch(), options.patience());
+        }
         LOG.info("{}", summary);
-        return new Result(new SasRecNetwork(config, numItems, Nd4j.createFromArray(end.params())), vocabulary, summary);
+        return new Result(new SasRecNetwork(config, numItems, Nd4j.createFromArray(kept)), vocabulary, summary);
     }
 
     /**

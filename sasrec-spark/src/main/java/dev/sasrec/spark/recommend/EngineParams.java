@@ -154,6 +154,17 @@ public interface EngineParams<S extends EngineParams<S>> extends Params {
     /** @param v users held out for per-epoch validation, 0 for none */
     default S setValidationUsers(int v) { return DefaultedParams.set(this, validationUsers(), v); }
 
+    /** @return early-stopping patience param */
+    default IntParam earlyStoppingPatience() {
+        return DefaultedParams.atLeast(this, "earlyStoppingPatience", "epochs without a better validation NDCG@10 "
+                + "after which training stops, the model keeping the parameters of its best epoch; 0 trains maxEpochs "
+                + "epochs and keeps the last; needs validationUsers > 0", 0, 0);
+    }
+    /** @return early-stopping patience, 0 for none */
+    default int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience()); }
+    /** @param v epochs without a better validation NDCG@10 before training stops, 0 for none */
+    default S setEarlyStoppingPatience(int v) { return DefaultedParams.set(this, earlyStoppingPatience(), v); }
+
     /** @return training backend param */
     default Param<String> trainingBackend() {
         return DefaultedParams.choice(this, "trainingBackend", "what computes the forward and backward passes of "

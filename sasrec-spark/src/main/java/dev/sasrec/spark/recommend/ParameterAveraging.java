@@ -179,6 +179,10 @@ final class ParameterAveraging {
                 double elapsed = (System.nanoTime() - started) / 1e9;
                 double eta = elapsed / (epoch - firstEpoch + 1) * (epochs - epoch);
                 LOG.info("SASRec {}", logged.progressLine(epochs, elapsed, eta));
+                if (afterEpoch.stopsTraining()) {
+                    LOG.info("SASRec: no better validation NDCG@10 for the last epochs; stopping after epoch {}", epoch);
+                    break;
+                }
             }
         } finally {
             if (changes != null) {
@@ -190,11 +194,15 @@ final class ParameterAveraging {
         return state;
     }
 
-    /** What the caller does after each epoch: validate, record, checkpoint. */
-    @FunctionalInterface
+    /** What the caller does after each epoch: validate, record, checkpoint, and whether training stops there. */
     interface EpochHook {
         /** @return {@code measured}, possibly with validation figures added */
         TrainingSummary.Epoch after(TrainingSummary.Epoch measured, State state);
+
+        /** Whether training ends after the epoch just seen (early stopping); never by default. */
+        default boolean stopsTraining() {
+            return false;
+        }
     }
 
     /** Runs one round on every partition and adds the results in partition order. */

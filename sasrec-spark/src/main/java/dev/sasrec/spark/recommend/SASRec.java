@@ -36,7 +36,8 @@ import static org.apache.spark.sql.functions.greatest;
  * step over all workers (each takes its share), so an epoch has as many steps as the engine's alone; and each
  * worker's learning rate is {@code learningRate * sqrt(numWorkers)} ({@code learningRateScaling}), since the average
  * of Adam steps taken on shares of a batch is shorter than one step on the whole batch. With both, the learning
- * curve per epoch follows the engine's.
+ * curve per epoch follows the engine's. With {@code validationUsers} held out, {@code earlyStoppingPatience}
+ * ends training after that many epochs without a better validation NDCG@10, keeping the best epoch's parameters.
  *
  * <p>Input: {@code itemsCol}, each user's item indices in time order ({@code array<int>}, as {@code ItemIndexer}
  * makes them; 0s are ignored). When that column carries the indexer's vocabulary, recommendations come back in
@@ -83,6 +84,10 @@ public final class SASRec extends Estimator<SASRecModel>
     @Override
     public SASRecModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
+        if (getEarlyStoppingPatience() > 0 && getValidationUsers() == 0) {
+            throw new IllegalArgumentException("earlyStoppingPatience " + getEarlyStoppingPatience() + " needs "
+                    + "validationUsers > 0: early stopping watches the validation NDCG@10 of held-out users");
+        }
         TrainingOptions options = trainingOptions();
         LOG.info("SASRec {} fit: {}", uid, extractParamMap());
         DistributedTrainer.Result trained = DistributedTrainer.train(dataset, options, this::initialNetwork);
@@ -99,7 +104,7 @@ public final class SASRec extends Estimator<SASRecModel>
                 getAveragingFrequency(), getMaxRoundsPerEpoch(), getAggregationDepth(), getMaxPositionsPerPass(),
                 NativeMemoryBudget.collectionSlack(java.util.OptionalLong.empty(), 0), getTrainingBackend());
         return new TrainingOptions(engineConfig(), getItemsCol(), getMaxEpochs(), getValidationUsers(),
-                getCheckpointDir(), getCheckpointInterval(), averaging, getTrainingTaskCpus(), getTrainingTaskGpus());
+                getEarlyStoppingPatience(), getCheckpointDir(), getCheckpointInterval(), averaging, getTrainingTaskCpus(), getTrainingTaskGpus());
     }
 
     /**

@@ -56,6 +56,7 @@ final class SummaryIO {
         rows.add(row("resumed", s.resumedAfterEpoch(), null, null));
         rows.add(row("validation", null, null, (long) s.validationUsers()));
         rows.add(row("passes", null, null, (long) s.positionsPerPass()));
+        rows.add(row("kept", s.keptEpoch(), null, null));
         spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(path);
     }
 
@@ -70,6 +71,7 @@ final class SummaryIO {
                 case "resumed" -> s.resumedAfter(r.getInt(1));
                 case "validation" -> s.validationUsers((int) r.getLong(6));
                 case "passes" -> s.positionsPerPass((int) r.getLong(6));
+                case "kept" -> s.keptEpoch(r.getInt(1));
                 default -> throw new IllegalStateException(path + ": unknown summary row kind " + r.getString(0));
             }
         }

@@ -25,7 +25,8 @@ import java.util.Optional;
  * ({@code network.sasrec}, the engine's checkpoint format) and {@code state.bin} (format version, epoch,
  * optimiser step, the fingerprint of the training data, Adam state and the summary of every epoch so far, so
  * that a resumed run reports its whole learning curve). Each is written under a temporary name and renamed, so a
- * crash never leaves a half-written checkpoint behind a valid name. Only checkpoints of the same configuration,
+ * crash never leaves a half-written checkpoint behind a valid name. Under early stopping {@code best-000007/} holds the
+ * parameters of epoch 7 when it was the best so far, so that a resumed run keeps the same best epoch. Only checkpoints of the same configuration,
  * catalogue size and training data are resumed; those of older format versions, which carry no fingerprint of
  * their data, are not.
  */
@@ -72,13 +73,56 @@ final class TrainingCheckpoints {
                     e.write(out);
                 }
             }
-            Path target = new Path(dir, name);
-            fs.delete(target, true);
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
+            publish(tmp, name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write training checkpoint to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the parameters of epoch {@code epoch}, the best so far under early stopping, to {@code best-NNNNNN/};
+     * written before the epoch's checkpoint, so that a run resumed from any checkpoint finds its best epoch's.
+     */
+    void saveBest(float[] params, int epoch, SasRecConfig config, int numItems) {
+        String name = String.format(Locale.ROOT, "best-%06d", epoch);
+        Path tmp = new Path(dir, "_" + name + ".tmp");
+        try {
+            fs.delete(tmp, true);
+            try (FSDataOutputStream out = fs.create(new Path(tmp, "network.sasrec"), true)) {
+                Checkpoint.write(new SasRecNetwork(config, numItems, Nd4j.createFromArray(params)), out);
+            }
+            publish(tmp, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the best epoch's parameters to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The parameters {@link #saveBest} wrote for {@code epoch} under the same configuration and catalogue, if any. */
+    Optional<float[]> best(int epoch, SasRecConfig config, int numItems) {
+        Path file = new Path(new Path(dir, String.format(Locale.ROOT, "best-%06d", epoch)), "network.sasrec");
+        try {
+            if (!fs.exists(file)) {
+                return Optional.empty();
+            }
+            SasRecNetwork network;
+            try (FSDataInputStream in = fs.open(file)) {
+                network = Checkpoint.read(in, file.toString());
+            }
+            if (!network.config().equals(config) || network.numItems() != numItems) {
+                return Optional.empty();
+            }
+            return Optional.of(network.parameters().data().asFloat());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the best epoch's parameters from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Renames the finished directory {@code tmp} to {@code name}, replacing what had that name. */
+    private void publish(Path tmp, String name) throws IOException {
+        Path target = new Path(dir, name);
+        fs.delete(target, true);
+        if (!fs.rename(tmp, target)) {
+            throw new IOException("cannot rename " + tmp + " to " + target);
         }
     }
 

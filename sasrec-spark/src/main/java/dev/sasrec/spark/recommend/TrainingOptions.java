@@ -10,6 +10,7 @@ import dev.sasrec.engine.model.SasRecConfig;
  * @param itemsCol        the column of item-index histories
  * @param maxEpochs       epochs to train
  * @param validationUsers users held out for per-epoch validation, 0 for none
+ * @param patience        epochs without a better validation NDCG@10 before training stops, 0 for none
  * @param checkpointDir   where training checkpoints go, empty for none
  * @param checkpointInterval epochs between checkpoints
  * @param averaging       how training spreads over the workers (its {@code maxPositionsPerPass} and
@@ -18,6 +19,6 @@ import dev.sasrec.engine.model.SasRecConfig;
  * @param trainingTaskCpus CPUs per training task, 0 for {@code spark.task.cpus}
  * @param trainingTaskGpus GPUs per training task, 0 for none
  */
-record TrainingOptions(SasRecConfig config, String itemsCol, int maxEpochs, int validationUsers, String checkpointDir,
-                       int checkpointInterval, AveragingOptions averaging, int trainingTaskCpus, double trainingTaskGpus) {
+record TrainingOptions(SasRecConfig config, String itemsCol, int maxEpochs, int validationUsers, int patience,
+                       String checkpointDir, int checkpointInterval, AveragingOptions averaging, int trainingTaskCpus, double trainingTaskGpus) {
 }

@@ -178,6 +178,7 @@ public final class TrainingSummary implements Serializable {
     private int resumedAfter;
     private int validationUsers;
     private int positionsPerPass;
+    private int keptEpoch;
 
     void addEpoch(Epoch e) {
         epochs.add(e);
@@ -199,6 +200,18 @@ public final class TrainingSummary implements Serializable {
      */
     public int positionsPerPass() {
         return positionsPerPass;
+    }
+
+    void keptEpoch(int epoch) {
+        this.keptEpoch = epoch;
+    }
+
+    /**
+     * Under early stopping, the epoch whose parameters the model holds (the best validation NDCG@10); 0 without
+     * early stopping, when the model holds the last epoch's.
+     */
+    public int keptEpoch() {
+        return keptEpoch;
     }
 
     void resumedAfter(int epoch) {
@@ -272,6 +285,7 @@ public final class TrainingSummary implements Serializable {
         m.put("resumedAfterEpoch", resumedAfter);
         m.put("validationUsers", validationUsers);
         m.put("positionsPerPass", positionsPerPass);
+        m.put("keptEpoch", keptEpoch);
         m.put("epochs", epochs.stream().map(Epoch::fields).toList());
         return m;
     }
@@ -280,6 +294,7 @@ public final class TrainingSummary implements Serializable {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "SASRec training: %d epochs, %d sequences, %d items, %d workers, %.1f s; dropped rows %s",
-                epochs.size(), trainedSequences, numItems, numWorkers, totalSeconds(), droppedRows);
+                epochs.size(), trainedSequences, numItems, numWorkers, totalSeconds(), droppedRows)
+                + (keptEpoch > 0 ? "; kept epoch " + keptEpoch + " (early stopping)" : "");
     }
 }

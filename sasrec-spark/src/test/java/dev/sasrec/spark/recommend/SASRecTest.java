@@ -197,6 +197,45 @@ class SASRecTest {
     }
 
     @Test
+    void earlyStoppingKeepsTheBestEpochAndAResumedRunKeepsTheSame(@TempDir Path dir) throws Exception {
+        Dataset<Row> train = frame(LeaveOneOutSplit.of(DATA).train());
+        SASRecModel stopped = small().setMaxEpochs(30).setValidationUsers(60).setEarlyStoppingPatience(2).fit(train);
+        TrainingSummary s = stopped.summary().orElseThrow();
+        List<TrainingSummary.Epoch> epochs = s.epochs();
+        int best = EarlyStopping.best(epochs).orElseThrow().epoch();
+        System.out.println("early stopping: best epoch " + best + " of " + epochs.size() + ": " + epochs);
+        assertTrue(epochs.size() < 30, "training stopped before maxEpochs");
+        assertEquals(best + 2, epochs.size(), "two epochs without a better validation NDCG@10 after the best");
+        assertEquals(best, s.keptEpoch());
+        float[] atBest = small().setMaxEpochs(best).setValidationUsers(60).fit(train).network().parameters().data().asFloat();
+        assertArrayEquals(atBest, stopped.network().parameters().data().asFloat(), "the model holds the best epoch's parameters");
+
+        // Interrupted one epoch after the best, then resumed from its checkpoints: the same epochs and model.
+        String checkpoints = dir.resolve("checkpoints").toString();
+        small().setMaxEpochs(best + 1).setValidationUsers(60).setEarlyStoppingPatience(2).setCheckpointDir(checkpoints)
+                .setCheckpointInterval(1).fit(train);
+        SASRecModel resumed = small().setMaxEpochs(30).setValidationUsers(60).setEarlyStoppingPatience(2)
+                .setCheckpointDir(checkpoints).fit(train);
+        assertEquals(best + 1, resumed.summary().orElseThrow().resumedAfterEpoch());
+        assertEquals(learningCurve(epochs), learningCurve(resumed.summary().orElseThrow().epochs()));
+        assertEquals(best, resumed.summary().orElseThrow().keptEpoch());
+        assertArrayEquals(atBest, resumed.network().parameters().data().asFloat(), "the resumed run keeps the same epoch");
+        String saved = dir.resolve("model").toString();
+        resumed.write().save(saved);
+        assertEquals(best, SASRecModel.load(saved).summary().orElseThrow().keptEpoch(), "the kept epoch is saved");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> small().setEarlyStoppingPatience(3).fit(train));
+        assertEquals("earlyStoppingPatience 3 needs validationUsers > 0: early stopping watches the validation NDCG@10 "
+                + "of held-out users", e.getMessage());
+    }
+
+    /** Each epoch's number, loss and validation NDCG@10 (without its timings). */
+    private static List<String> learningCurve(List<TrainingSummary.Epoch> epochs) {
+        return epochs.stream().map(e -> e.epoch() + " " + e.loss() + " " + e.validationNdcg10()).toList();
+    }
+
+    @Test
     void pipelineFromRawLogRecommendsRawIdsAndSavesAndLoads(@TempDir Path dir) throws Exception {
         StructType log = new StructType().add("user", DataTypes.StringType).add("item", DataTypes.StringType)
                 .add("timestamp", DataTypes.LongType);
