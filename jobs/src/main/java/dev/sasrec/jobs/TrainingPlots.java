@@ -19,6 +19,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,7 +108,8 @@ public final class TrainingPlots {
             chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
             chart.setYAxisGroupTitle(1, "validation NDCG@10");
         }
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot: inside, the legend can hide the best epoch's marker.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
         return chart;
     }
 
@@ -126,10 +130,18 @@ public final class TrainingPlots {
                 max = Math.max(max, weights[i][j]);
             }
         }
-        chart.getStyler().setMin(0).setMax(max > 0 ? max : 1)
+        // The colour scale's legend prints its ends as they are: the top is rounded up to two significant digits.
+        chart.getStyler().setMin(0).setMax(max > 0 ? scaleTop(max) : 1)
                 .setRangeColors(new Color[]{Color.WHITE, new Color(0x6baed6), new Color(0x08306b)});
+        // Upright labels of 15 negative positions run into each other at this width.
+        chart.getStyler().setXAxisLabelRotation(90);
         chart.addSeries("attention", axis, axis, cells);
         return chart;
+    }
+
+    /** {@code max} rounded up to two significant digits (0.23496 -> 0.24), the top of a colour scale. */
+    static double scaleTop(double max) {
+        return new BigDecimal(max).round(new MathContext(2, RoundingMode.UP)).doubleValue();
     }
 
     private interface Encoder {
