@@ -94,10 +94,7 @@ public final class TrainingPlots {
                     validated.stream().mapToDouble(TrainingSummary.Epoch::epoch).toArray(),
                     validated.stream().mapToDouble(TrainingSummary.Epoch::validationNdcg10).toArray());
             v.setYAxisGroup(1);
-            TrainingSummary.Epoch best = validated.get(0);
-            for (TrainingSummary.Epoch e : validated) {
-                best = e.validationNdcg10() > best.validationNdcg10() ? e : best;
-            }
+            TrainingSummary.Epoch best = summary.bestValidatedEpoch().orElseThrow();
             XYSeries marker = chart.addSeries(String.format(Locale.ROOT, "best epoch %d: NDCG@10 %.3f%s", best.epoch(),
                             best.validationNdcg10(), summary.keptEpoch() == best.epoch() ? ", kept" : ""),
                     new double[]{best.epoch()}, new double[]{best.validationNdcg10()});

@@ -60,23 +60,7 @@ public final class FlatGradient {
 
     /** Adds {@code d} values from {@code source[from..]} to item row {@code item} (0 being padding). */
     public void addToRow(int item, float[] source, int from) {
-        if (allRows) {
-            int at = item * d;
-            for (int j = 0; j < d; j++) {
-                fullBuffer.put(at + j, fullBuffer.get(at + j) + source[from + j]);
-            }
-            return;
-        }
-        int slot = slotOf[item] - 1;
-        if (slot < 0) {
-            slot = append(item);
-            System.arraycopy(source, from, rowValues, slot * d, d);
-            return;
-        }
-        int at = slot * d;
-        for (int j = 0; j < d; j++) {
-            rowValues[at + j] += source[from + j];
-        }
+        addRow(item, source, from, 1f);
     }
 
     /** Adds {@code source} to the dense part (the parameters after the item table, in their flat order). */
@@ -85,15 +69,7 @@ public final class FlatGradient {
             throw new IllegalArgumentException("dense gradient of " + source.length + " values, expected "
                     + dense.length);
         }
-        if (allRows) {
-            for (int j = 0; j < dense.length; j++) {
-                fullBuffer.put(denseStart + j, fullBuffer.get(denseStart + j) + source[j]);
-            }
-        } else {
-            for (int j = 0; j < dense.length; j++) {
-                dense[j] += source[j];
-            }
-        }
+        addDense(source, 1f);
     }
 
     /** Holds every row of the item table from now until the next {@link #clear()}. */
@@ -181,18 +157,10 @@ public final class FlatGradient {
             }
             return;
         }
-        float[] row = new float[d];
         for (int i = 0; i < other.count; i++) {
-            for (int j = 0; j < d; j++) {
-                row[j] = other.rowValues[i * d + j] * scale;
-            }
-            addToRow(other.rows[i], row, 0);
+            addRow(other.rows[i], other.rowValues, i * d, scale);
         }
-        float[] part = new float[dense.length];
-        for (int j = 0; j < part.length; j++) {
-            part[j] = other.dense[j] * scale;
-        }
-        addToDense(part);
+        addDense(other.dense, scale);
     }
 
     /** The squared Euclidean norm. */
@@ -228,6 +196,42 @@ public final class FlatGradient {
         }
         for (int j = 0; j < dense.length; j++) {
             dense[j] *= factor;
+        }
+    }
+
+    /** Adds {@code scale} times {@code d} values from {@code source[from..]} to item row {@code item}. */
+    private void addRow(int item, float[] source, int from, float scale) {
+        if (allRows) {
+            addScaledInto(fullBuffer, item * d, source, from, d, scale);
+            return;
+        }
+        int slot = slotOf[item] - 1;
+        if (slot < 0) {
+            slot = append(item);
+            for (int j = 0; j < d; j++) {
+                rowValues[slot * d + j] = source[from + j] * scale;
+            }
+            return;
+        }
+        for (int j = 0; j < d; j++) {
+            rowValues[slot * d + j] += source[from + j] * scale;
+        }
+    }
+
+    /** Adds {@code scale} times {@code source} to the dense part. */
+    private void addDense(float[] source, float scale) {
+        if (allRows) {
+            addScaledInto(fullBuffer, denseStart, source, 0, dense.length, scale);
+            return;
+        }
+        for (int j = 0; j < dense.length; j++) {
+            dense[j] += source[j] * scale;
+        }
+    }
+
+    private static void addScaledInto(FloatBuffer target, int at, float[] source, int from, int n, float scale) {
+        for (int j = 0; j < n; j++) {
+            target.put(at + j, target.get(at + j) + source[from + j] * scale);
         }
     }
 

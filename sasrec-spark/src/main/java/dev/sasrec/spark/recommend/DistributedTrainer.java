@@ -123,11 +123,7 @@ final class DistributedTrainer {
                 start = restored.get().state();
                 firstEpoch = restored.get().epoch() + 1;
                 restored.get().history().forEach(summary::addEpoch);
-                if (options.patience() > 0) {
-                    int best = EarlyStopping.best(restored.get().history()).map(TrainingSummary.Epoch::epoch).orElse(0);
-                    stopping.resume(restored.get().history(), checkpoints.best(best, config, numItems),
-                            restored.get().state().params());
-                }
+                stopping.resume(summary, epoch -> checkpoints.best(epoch, config, numItems), restored.get().state().params());
                 LOG.info("resuming from the checkpoint of epoch {} in {}", restored.get().epoch(), options.checkpointDir());
             }
         }

@@ -2,6 +2,7 @@ package dev.sasrec.spark.recommend;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * Early stopping on the validation NDCG@10 of the epochs: the best epoch so far (the first with the highest
@@ -22,20 +23,22 @@ final class EarlyStopping {
     }
 
     /**
-     * Continues from a checkpoint: the best epoch of {@code history} and, when available, its parameters
-     * ({@code bestParams}); without them the search restarts at the checkpoint's epoch, whose parameters are
-     * {@code resumedParams}.
+     * Continues from a checkpoint whose epochs {@code resumed} holds: its best epoch and that epoch's parameters,
+     * looked up with {@code paramsOfEpoch}; where they cannot be found the search restarts at the checkpoint's
+     * epoch, whose parameters are {@code resumedParams}.
      */
-    void resume(List<TrainingSummary.Epoch> history, Optional<float[]> bestParams, float[] resumedParams) {
+    void resume(TrainingSummary resumed, IntFunction<Optional<float[]>> paramsOfEpoch, float[] resumedParams) {
+        List<TrainingSummary.Epoch> history = resumed.epochs();
         if (patience == 0 || history.isEmpty()) {
             return;
         }
-        Optional<TrainingSummary.Epoch> best = best(history);
+        Optional<TrainingSummary.Epoch> best = resumed.bestValidatedEpoch();
+        Optional<float[]> params = best.flatMap(e -> paramsOfEpoch.apply(e.epoch()));
         TrainingSummary.Epoch last = history.get(history.size() - 1);
-        if (best.isPresent() && bestParams.isPresent()) {
+        if (params.isPresent()) {
             this.bestNdcg = best.get().validationNdcg10();
             this.bestEpoch = best.get().epoch();
-            this.bestParams = bestParams.get();
+            this.bestParams = params.get();
             this.sinceBest = last.epoch() - best.get().epoch();
         } else if (last.validated()) {
             this.bestNdcg = last.validationNdcg10();
@@ -43,17 +46,6 @@ final class EarlyStopping {
             this.bestParams = resumedParams.clone();
             this.sinceBest = 0;
         }
-    }
-
-    /** The first epoch of {@code history} with the highest validation NDCG@10, if any was validated. */
-    static Optional<TrainingSummary.Epoch> best(List<TrainingSummary.Epoch> history) {
-        TrainingSummary.Epoch best = null;
-        for (TrainingSummary.Epoch e : history) {
-            if (e.validated() && (best == null || e.validationNdcg10() > best.validationNdcg10())) {
-                best = e;
-            }
-        }
-        return Optional.ofNullable(best);
     }
 
     /** Sees an epoch's figures and the parameters after it. */

@@ -104,7 +104,8 @@ public final class SASRec extends Estimator<SASRecModel>
                 getAveragingFrequency(), getMaxRoundsPerEpoch(), getAggregationDepth(), getMaxPositionsPerPass(),
                 NativeMemoryBudget.collectionSlack(java.util.OptionalLong.empty(), 0), getTrainingBackend());
         return new TrainingOptions(engineConfig(), getItemsCol(), getMaxEpochs(), getValidationUsers(),
-                getEarlyStoppingPatience(), getCheckpointDir(), getCheckpointInterval(), averaging, getTrainingTaskCpus(), getTrainingTaskGpus());
+                getEarlyStoppingPatience(), getCheckpointDir(), getCheckpointInterval(), averaging, getTrainingTaskCpus(),
+                getTrainingTaskGpus());
     }
 
     /**

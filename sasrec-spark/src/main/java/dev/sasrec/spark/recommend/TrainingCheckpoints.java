@@ -25,10 +25,10 @@ import java.util.Optional;
  * ({@code network.sasrec}, the engine's checkpoint format) and {@code state.bin} (format version, epoch,
  * optimiser step, the fingerprint of the training data, Adam state and the summary of every epoch so far, so
  * that a resumed run reports its whole learning curve). Each is written under a temporary name and renamed, so a
- * crash never leaves a half-written checkpoint behind a valid name. Under early stopping {@code best-000007/} holds the
- * parameters of epoch 7 when it was the best so far, so that a resumed run keeps the same best epoch. Only checkpoints of the same configuration,
- * catalogue size and training data are resumed; those of older format versions, which carry no fingerprint of
- * their data, are not.
+ * crash never leaves a half-written checkpoint behind a valid name. Under early stopping {@code best-000007/} holds
+ * the parameters of epoch 7 when it was the best so far, so that a resumed run keeps the same best epoch. Only
+ * checkpoints of the same configuration, catalogue size and training data are resumed; those of older format
+ * versions, which carry no fingerprint of their data, are not.
  */
 final class TrainingCheckpoints {
 
@@ -84,7 +84,7 @@ final class TrainingCheckpoints {
      * written before the epoch's checkpoint, so that a run resumed from any checkpoint finds its best epoch's.
      */
     void saveBest(float[] params, int epoch, SasRecConfig config, int numItems) {
-        String name = String.format(Locale.ROOT, "best-%06d", epoch);
+        String name = bestName(epoch);
         Path tmp = new Path(dir, "_" + name + ".tmp");
         try {
             fs.delete(tmp, true);
@@ -99,7 +99,7 @@ final class TrainingCheckpoints {
 
     /** The parameters {@link #saveBest} wrote for {@code epoch} under the same configuration and catalogue, if any. */
     Optional<float[]> best(int epoch, SasRecConfig config, int numItems) {
-        Path file = new Path(new Path(dir, String.format(Locale.ROOT, "best-%06d", epoch)), "network.sasrec");
+        Path file = new Path(new Path(dir, bestName(epoch)), "network.sasrec");
         try {
             if (!fs.exists(file)) {
                 return Optional.empty();
@@ -115,6 +115,11 @@ final class TrainingCheckpoints {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the best epoch's parameters from " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The directory of the best epoch's parameters when {@code epoch} was the best so far. */
+    private static String bestName(int epoch) {
+        return String.format(Locale.ROOT, "best-%06d", epoch);
     }
 
     /** Renames the finished directory {@code tmp} to {@code name}, replacing what had that name. */

@@ -20,5 +20,6 @@ import dev.sasrec.engine.model.SasRecConfig;
  * @param trainingTaskGpus GPUs per training task, 0 for none
  */
 record TrainingOptions(SasRecConfig config, String itemsCol, int maxEpochs, int validationUsers, int patience,
-                       String checkpointDir, int checkpointInterval, AveragingOptions averaging, int trainingTaskCpus, double trainingTaskGpus) {
+                       String checkpointDir, int checkpointInterval, AveragingOptions averaging, int trainingTaskCpus,
+                       double trainingTaskGpus) {
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a {@link SASRec} fit did: one entry per epoch, the rows it could not train on and why, and the sizes that
@@ -232,6 +233,17 @@ public final class TrainingSummary implements Serializable {
     /** Per-epoch loss, throughput and time, in order. */
     public List<Epoch> epochs() {
         return Collections.unmodifiableList(epochs);
+    }
+
+    /** The first epoch with the highest validation NDCG@10 (the one early stopping keeps), if any was validated. */
+    public Optional<Epoch> bestValidatedEpoch() {
+        Epoch best = null;
+        for (Epoch e : epochs) {
+            if (e.validated() && (best == null || e.validationNdcg10() > best.validationNdcg10())) {
+                best = e;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /** Input rows not trained on, by reason (for example {@code fewer than 2 items}). */

@@ -202,7 +202,7 @@ class SASRecTest {
         SASRecModel stopped = small().setMaxEpochs(30).setValidationUsers(60).setEarlyStoppingPatience(2).fit(train);
         TrainingSummary s = stopped.summary().orElseThrow();
         List<TrainingSummary.Epoch> epochs = s.epochs();
-        int best = EarlyStopping.best(epochs).orElseThrow().epoch();
+        int best = s.bestValidatedEpoch().orElseThrow().epoch();
         System.out.println("early stopping: best epoch " + best + " of " + epochs.size() + ": " + epochs);
         assertTrue(epochs.size() < 30, "training stopped before maxEpochs");
         assertEquals(best + 2, epochs.size(), "two epochs without a better validation NDCG@10 after the best");
