@@ -6,6 +6,9 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import dev.sasrec.engine.model.HyperParameter;
+import dev.sasrec.engine.model.Recipe;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -95,7 +98,38 @@ public final class JobConfig {
         }
         checkTypes(merged, resolvedReference);
         checkInput(merged.getConfig(ROOT + ".input"));
-        return new JobConfig(merged.getConfig(ROOT));
+        return new JobConfig(withRecipe(merged, resolvedReference).getConfig(ROOT));
+    }
+
+    /**
+     * A named recipe ({@code sasrec.model.recipe}) replaces the reference's values of the hyper-parameters it sets;
+     * a value the file or an override sets itself keeps precedence.
+     */
+    private static Config withRecipe(Config merged, Config reference) {
+        String name = merged.getString(ROOT + ".model.recipe");
+        if (name.equals("none")) {
+            return merged;
+        }
+        Recipe recipe;
+        try {
+            recipe = Recipe.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("configuration key " + ROOT + ".model.recipe: invalid value '" + name
+                    + "', expected none or one of " + Recipe.keys(), e);
+        }
+        Config out = merged;
+        for (Map.Entry<String, String> setting : recipe.settings().entrySet()) {
+            String path = ROOT + ".model." + setting.getKey();
+            boolean fromReference = merged.getValue(path).origin().description()
+                    .equals(reference.getValue(path).origin().description());
+            if (fromReference) {
+                HyperParameter p = HyperParameter.named(setting.getKey());
+                Object value = p.parse(setting.getValue());
+                out = out.withValue(path, ConfigValueFactory.fromAnyRef(p.type().isEnum() ? p.format(value) : value,
+                        "recipe " + recipe.key()));
+            }
+        }
+        return out;
     }
 
     /** A path given with the generated log would be ignored: the job would train on generated data instead. */

@@ -97,4 +97,24 @@ class JobConfigTest {
             }
         }
     }
+
+    @Test
+    void aRecipeReplacesTheReferenceValuesButNotTheUsersOwn(@TempDir Path dir) throws Exception {
+        File file = dir.resolve("job.conf").toFile();
+        Files.writeString(file.toPath(), "sasrec.model { recipe = sampled-ce, dropout = 0.25 }");
+        Config model = JobConfig.load(file, List.of("model.numNegatives=500")).config().getConfig("model");
+        assertEquals("sampled", model.getString("loss"), "the recipe's, over the reference's bce");
+        assertEquals(64, model.getInt("hiddenUnits"), "the recipe's, over the reference's 50");
+        assertEquals(0.25, model.getDouble("dropout"), "the file's own value wins over the recipe's 0.1");
+        assertEquals(500, model.getInt("numNegatives"), "an override wins over the recipe's 3000");
+        assertEquals(200, model.getInt("maxLen"), "not the recipe's: the reference's");
+        SASRec configured = StageParams.apply(new SASRec(), model, "model");
+        assertEquals("sampled-ce", configured.getRecipe());
+        assertEquals(64, configured.engineConfig().hiddenUnits());
+        assertEquals(0.2, JobConfig.load(null, List.of()).config().getDouble("model.dropout"), "no recipe: the reference");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.load(null, List.of("model.recipe=sasrec+")));
+        assertTrue(e.getMessage().contains("sasrec.model.recipe") && e.getMessage().contains("'sasrec+'")
+                && e.getMessage().contains("paper, ce, sampled-ce, gbce"), e.getMessage());
+    }
 }

@@ -145,7 +145,7 @@ public final class TrainBenchmark {
     }
 
     /** Each user's last {@code k} items (all of them when there are fewer), the catalogue kept. */
-    private static UserSequences lastItems(UserSequences data, int k) {
+    static UserSequences lastItems(UserSequences data, int k) {
         if (k < 1) {
             throw new IllegalArgumentException("--max-history: invalid value " + k + ", expected an integer >= 1");
         }

@@ -15,7 +15,12 @@ public enum Loss {
     /** Full softmax cross-entropy over the whole catalogue ("SASRec+"). */
     CE(config -> new FullSoftmax()),
     /** Sampled softmax: the target against {@code numNegatives} uniformly drawn items shared by the batch. */
-    SAMPLED(config -> new SampledSoftmax(config.numNegatives()));
+    SAMPLED(config -> new SampledSoftmax(config.numNegatives())),
+    /**
+     * gSASRec's generalised BCE: the target against {@code numNegatives} uniformly drawn items per history, its
+     * term calibrated by {@code gbceCalibration}.
+     */
+    GBCE(config -> new GeneralisedBinaryCrossEntropy(config.numNegatives(), config.gbceCalibration()));
 
     private final Function<SasRecConfig, LossHead> head;
 

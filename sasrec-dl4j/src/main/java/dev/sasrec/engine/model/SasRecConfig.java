@@ -43,11 +43,15 @@ public record SasRecConfig(
         @Hyper(doc = "users per training step (in distributed training, over all workers: each of the numWorkers "
                 + "workers takes ceil(batchSize / numWorkers) of them per local step)", defaultValue = "128", min = 1)
         int batchSize,
-        @Hyper(doc = "training loss: bce (the paper's), ce (full softmax) or sampled (softmax over numNegatives "
-                + "items shared by the batch)", defaultValue = "bce")
+        @Hyper(doc = "training loss: bce (the paper's), ce (full softmax), sampled (softmax over numNegatives "
+                + "items shared by the batch) or gbce (gSASRec's generalised BCE over numNegatives items shared by "
+                + "the batch)", defaultValue = "bce")
         Loss loss,
-        @Hyper(doc = "negatives per batch of the sampled loss", defaultValue = "100", min = 1)
+        @Hyper(doc = "negatives per batch of the sampled and gbce losses", defaultValue = "100", min = 1)
         int numNegatives,
+        @Hyper(doc = "calibration t of the gbce loss: 0 is BCE with numNegatives negatives, 1 calibrates the "
+                + "predicted probabilities to BCE over the whole catalogue", defaultValue = "0.75", min = 0, max = 1)
+        double gbceCalibration,
         @Hyper(doc = "also normalise keys and values (pre-LN) instead of the queries only", defaultValue = "false")
         boolean preLayerNorm,
         @Hyper(doc = "epsilon of every layer normalisation", defaultValue = "1e-8", min = 0, minExclusive = true)

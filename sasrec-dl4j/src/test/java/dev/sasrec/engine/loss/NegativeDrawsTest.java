@@ -59,11 +59,28 @@ class NegativeDrawsTest {
         LossHead head = Loss.SAMPLED.head(CONFIG);
         SplittableRandom sampler = new SplittableRandom(3);
         int[][] sequences = {{1, 2, 3}, {4, 5}};
-        int[] table = ((SampledSoftmax.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler)).items();
+        SharedNegativesHead.Table drawn = (SharedNegativesHead.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler);
+        assertEquals(1, drawn.items().length, "one table for the pass");
+        int[] table = drawn.of(1);
         assertEquals(7, table.length);
         assertTrue(Arrays.stream(table).allMatch(i -> i >= 1 && i <= NUM_ITEMS), Arrays.toString(table));
-        int[] again = ((SampledSoftmax.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler)).items();
+        int[] again = ((SharedNegativesHead.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler)).of(0);
         assertTrue(!Arrays.equals(table, again), "each batch draws its own table");
+    }
+
+    @Test
+    void gbceDrawsATableForEachHistory() {
+        LossHead head = Loss.GBCE.head(CONFIG);
+        int[][] sequences = {{1, 2, 3}, {4, 5}, {6, 7, 8, 9}};
+        SharedNegativesHead.Table drawn = (SharedNegativesHead.Table) head.draw(targets(sequences), seen(sequences),
+                NUM_ITEMS, new SplittableRandom(3));
+        assertEquals(3, drawn.items().length, "one table per history");
+        for (int b = 0; b < 3; b++) {
+            assertEquals(7, drawn.of(b).length);
+            assertTrue(Arrays.stream(drawn.of(b)).allMatch(i -> i >= 1 && i <= NUM_ITEMS), Arrays.toString(drawn.of(b)));
+        }
+        assertTrue(!Arrays.equals(drawn.of(0), drawn.of(1)) && !Arrays.equals(drawn.of(1), drawn.of(2)),
+                "histories draw their own tables");
     }
 
     private static int[][] seen(int[][] sequences) {

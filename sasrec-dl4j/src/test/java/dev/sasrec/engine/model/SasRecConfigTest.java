@@ -90,7 +90,7 @@ class SasRecConfigTest {
         assertEquals("an integer >= 1", HyperParameter.named("maxLen").expected());
         assertEquals("a value in [0, 1)", HyperParameter.named("dropout").expected());
         assertEquals("a finite value > 0", HyperParameter.named("learningRate").expected());
-        assertEquals("one of bce, ce, sampled", HyperParameter.named("loss").expected());
+        assertEquals("one of bce, ce, sampled, gbce", HyperParameter.named("loss").expected());
         assertEquals("true or false", HyperParameter.named("preLayerNorm").expected());
         assertEquals("an integer", HyperParameter.named("seed").expected());
         HyperParameter dropout = HyperParameter.named("dropout");

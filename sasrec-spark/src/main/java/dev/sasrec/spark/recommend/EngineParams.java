@@ -1,5 +1,7 @@
 package dev.sasrec.spark.recommend;
 
+import dev.sasrec.engine.model.HyperParameter;
+import dev.sasrec.engine.model.Recipe;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.train.TrainingBackends;
 import dev.sasrec.spark.params.DefaultedParams;
@@ -86,18 +88,24 @@ public interface EngineParams<S extends EngineParams<S>> extends Params {
     default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
     /** @param v users per training step, over all workers */
     default S setBatchSize(int v) { return DefaultedParams.set(this, batchSize(), v); }
-    /** @return training loss: bce, ce or sampled param */
+    /** @return training loss: bce, ce, sampled or gbce param */
     default Param<String> loss() { return HyperParams.choice(this, "loss"); }
-    /** @return training loss: bce, ce or sampled */
+    /** @return training loss: bce, ce, sampled or gbce */
     default String getLoss() { return getOrDefault(loss()); }
-    /** @param v training loss: bce, ce or sampled */
+    /** @param v training loss: bce, ce, sampled or gbce */
     default S setLoss(String v) { return DefaultedParams.set(this, loss(), v); }
-    /** @return negatives of the sampled loss param */
+    /** @return negatives of the sampled and gbce losses param */
     default IntParam numNegatives() { return HyperParams.integer(this, "numNegatives"); }
-    /** @return negatives of the sampled loss */
+    /** @return negatives of the sampled and gbce losses */
     default int getNumNegatives() { return (Integer) getOrDefault(numNegatives()); }
-    /** @param v negatives of the sampled loss */
+    /** @param v negatives of the sampled and gbce losses */
     default S setNumNegatives(int v) { return DefaultedParams.set(this, numNegatives(), v); }
+    /** @return calibration t of the gbce loss param */
+    default DoubleParam gbceCalibration() { return HyperParams.real(this, "gbceCalibration"); }
+    /** @return calibration t of the gbce loss */
+    default double getGbceCalibration() { return (Double) getOrDefault(gbceCalibration()); }
+    /** @param v calibration t of the gbce loss, in [0, 1] */
+    default S setGbceCalibration(double v) { return DefaultedParams.set(this, gbceCalibration(), v); }
     /** @return pre-LN attention param */
     default BooleanParam preLayerNorm() { return HyperParams.flag(this, "preLayerNorm"); }
     /** @return pre-LN attention */
@@ -135,6 +143,32 @@ public interface EngineParams<S extends EngineParams<S>> extends Params {
     default boolean getLazyAdam() { return (Boolean) getOrDefault(lazyAdam()); }
     /** @param v whether Adam is lazy (item rows a step did not touch keep their parameters and moments) */
     default S setLazyAdam(boolean v) { return DefaultedParams.set(this, lazyAdam(), v); }
+
+    /** @return the named training recipe param: none, or one of {@link Recipe}'s, as {@link #setRecipe} set it */
+    default Param<String> recipe() {
+        String[] names = java.util.stream.Stream.concat(java.util.stream.Stream.of("none"),
+                java.util.Arrays.stream(Recipe.values()).map(Recipe::key)).toArray(String[]::new);
+        return DefaultedParams.choice(this, "recipe", "the named training recipe whose loss and hyper-parameters ("
+                + String.join(", ", Recipe.hyperParameters()) + ") were set with setRecipe: " + Recipe.keys()
+                + " (docs/MODEL.md), or none", "none", names);
+    }
+    /** @return the named training recipe last set, or none */
+    default String getRecipe() { return getOrDefault(recipe()); }
+    /**
+     * Sets a named training recipe: its loss and the hyper-parameters that go with it ({@link Recipe}); a
+     * hyper-parameter set after it overrides the recipe's value.
+     *
+     * @param v paper, ce, sampled-ce or gbce
+     */
+    default S setRecipe(String v) {
+        Recipe r = Recipe.named(v);
+        r.settings().forEach((name, text) -> {
+            HyperParameter h = HyperParameter.named(name);
+            Object value = h.parse(text);
+            set(getParam(name), h.type().isEnum() ? h.format(value) : value);
+        });
+        return DefaultedParams.set(this, recipe(), r.key());
+    }
 
     /** @return training epochs param */
     default IntParam maxEpochs() { return DefaultedParams.atLeast(this, "maxEpochs", "training epochs", 50, 1); }

@@ -1,0 +1,50 @@
+package dev.sasrec.engine.model;
+
+import dev.sasrec.engine.loss.Loss;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The named training recipes. */
+class RecipeTest {
+
+    @Test
+    void eachRecipeSetsItsLossAndTheSameHyperParameters() {
+        assertEquals("paper, ce, sampled-ce, gbce", Recipe.keys());
+        SasRecConfig ce = Recipe.CE.applyTo(SasRecConfig.builder()).build();
+        assertEquals(Loss.CE, ce.loss());
+        assertEquals(64, ce.hiddenUnits());
+        assertEquals(0.1, ce.dropout());
+        SasRecConfig sampled = Recipe.named("sampled-ce").applyTo(SasRecConfig.builder()).build();
+        assertEquals(Loss.SAMPLED, sampled.loss());
+        assertEquals(3000, sampled.numNegatives());
+        SasRecConfig gbce = Recipe.named(" GBCE ").applyTo(SasRecConfig.builder()).build();
+        assertEquals(Loss.GBCE, gbce.loss());
+        assertEquals(256, gbce.numNegatives());
+        assertEquals(0.75, gbce.gbceCalibration());
+        assertEquals(SasRecConfig.builder().build(), Recipe.PAPER.applyTo(SasRecConfig.builder()).build(),
+                "the paper's recipe is the defaults");
+        for (Recipe r : Recipe.values()) {
+            assertEquals(Recipe.hyperParameters(), java.util.List.copyOf(r.settings().keySet()), r.key());
+        }
+    }
+
+    @Test
+    void aRecipeAppliedAfterAnotherLeavesNothingOfItAndLaterValuesWin() {
+        SasRecConfig config = Recipe.PAPER.applyTo(Recipe.GBCE.applyTo(SasRecConfig.builder())).set("dropout", 0.3).build();
+        assertEquals(Loss.BCE, config.loss());
+        assertEquals(100, config.numNegatives(), "the gbce recipe's 256 negatives are gone");
+        assertEquals(50, config.hiddenUnits());
+        assertEquals(0.3, config.dropout(), "set after the recipe");
+        assertEquals(42, config.seed(), "a hyper-parameter outside the recipe is untouched");
+    }
+
+    @Test
+    void anUnknownRecipeIsNamedWithTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipe.named("sasrec+"));
+        assertTrue(e.getMessage().contains("'sasrec+'") && e.getMessage().contains("paper, ce, sampled-ce, gbce"),
+                e.getMessage());
+    }
+}
