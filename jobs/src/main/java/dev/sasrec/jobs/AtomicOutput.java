@@ -63,10 +63,15 @@ final class AtomicOutput {
 
     /** Writes a small text file atomically. */
     void writeText(String destination, String text) throws IOException {
+        writeBytes(destination, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a small file atomically. */
+    void writeBytes(String destination, byte[] bytes) throws IOException {
         write(destination, tmp -> {
             Path p = new Path(tmp);
             try (FSDataOutputStream out = p.getFileSystem(hadoop).create(p, false)) {
-                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.write(bytes);
             }
         });
     }

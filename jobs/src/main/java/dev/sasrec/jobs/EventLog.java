@@ -1,6 +1,7 @@
 package dev.sasrec.jobs;
 
 import com.typesafe.config.Config;
+import dev.sasrec.engine.data.SyntheticLog;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -122,7 +123,18 @@ final class EventLog {
 
     /** The generated log that {@code sasrec.input.generated} describes. */
     static Dataset<Row> generated(SparkSession spark, Config g) {
-        return SampleLog.generate(spark, g.getInt("users"), g.getInt("items"), g.getInt("min-length"),
-                g.getInt("max-length"), g.getDouble("rule-strength"), g.getLong("seed"));
+        return SampleLog.generate(spark, shape(g), g.getLong("seed"));
+    }
+
+    /** The shape of the log {@code sasrec.input.generated} describes; an invalid value names the section and field. */
+    static SyntheticLog shape(Config g) {
+        try {
+            return new SyntheticLog(g.getInt("users"), g.getInt("items"), g.getInt("min-length"),
+                    g.getInt("max-length"), g.getDouble("rule-strength"), g.getDouble("taste-strength"),
+                    g.getInt("tastes"), g.getDouble("popularity-exponent"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("configuration section " + JobConfig.ROOT + ".input.generated: "
+                    + e.getMessage(), e);
+        }
     }
 }

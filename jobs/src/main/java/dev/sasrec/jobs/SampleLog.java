@@ -1,6 +1,6 @@
 package dev.sasrec.jobs;
 
-import dev.sasrec.engine.data.SyntheticSequences;
+import dev.sasrec.engine.data.SyntheticLog;
 import dev.sasrec.engine.data.UserSequences;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A generated raw interaction log with real sequential structure (a hidden next-item rule, see
- * {@link SyntheticSequences}), for the embedded local run and the notebooks: string users {@code u1..}, string items
- * {@code i1..} and epoch-second times, one event a minute per user, in columns {@code user}, {@code item},
+ * A generated raw interaction log shaped like a real one (Zipf popularity, user tastes, a hidden next-item rule and
+ * noise, see {@link SyntheticLog}), for the embedded local run and the notebooks: string users {@code u1..}, string
+ * items {@code i1..} and epoch-second times, one event a minute per user, in columns {@code user}, {@code item},
  * {@code timestamp}.
  */
 public final class SampleLog {
@@ -27,16 +27,12 @@ public final class SampleLog {
     /**
      * The log as a DataFrame.
      *
-     * @param users        number of users, at least 1
-     * @param items        catalogue size, at least 2
-     * @param minLength    shortest user history, at least 1
-     * @param maxLength    longest user history, at least {@code minLength}
-     * @param ruleStrength probability in [0, 1] that the next item follows the hidden rule rather than chance
-     * @param seed         the generator's seed: the same seed gives the same log
+     * @param shape users, items, history lengths and how next items are chosen ({@link SyntheticLog#DEMO}: the
+     *              embedded demo's)
+     * @param seed  the generator's seed: the same seed gives the same log
      */
-    public static Dataset<Row> generate(SparkSession spark, int users, int items, int minLength, int maxLength,
-                                        double ruleStrength, long seed) {
-        UserSequences data = SyntheticSequences.generate(users, items, minLength, maxLength, ruleStrength, seed);
+    public static Dataset<Row> generate(SparkSession spark, SyntheticLog shape, long seed) {
+        UserSequences data = shape.generate(seed);
         List<Row> rows = new ArrayList<>();
         long start = 1_700_000_000L;
         for (int u = 0; u < data.numUsers(); u++) {

@@ -243,6 +243,8 @@ public final class SasRecJob {
             json.put("warning", "the model was trained on the events it is evaluated on (training.hold-out-last = false)");
         }
         ranked.unpersist();
+        output.writeBytes(cfg.getString("output.scores"), TrainingPlots.scoreDistributionPng(sasrecStage(fitted),
+                indexed, TEST_INPUT, TEST_TARGET));
         indexed.unpersist();
         output.writeText(cfg.getString("output.metrics"), toJson(json));
         LOG.info("metrics {} (most-popular baseline {}) written to {}", metrics, baseline, cfg.getString("output.metrics"));

@@ -30,9 +30,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
 /**
- * The plots of a trained model, as PNG: its learning curve (training loss and validation NDCG@10 per epoch, the best
- * epoch marked) and its average attention weights among the last positions, one heat map per block (the paper's
- * Figure 4). The training report writes them next to the model; notebooks show them inline.
+ * The plots of a trained model, as PNG: its learning curve (training loss and validation NDCG@10 under both protocols
+ * per epoch, the best epoch, chosen by full-ranking NDCG@10, marked), its average attention weights among the last positions, one heat map per block (the paper's
+ * Figure 4), and the distribution of its scores of recommended and of held-out items. The training report writes
+ * them next to the model; notebooks show them inline.
  */
 public final class TrainingPlots {
 
@@ -41,7 +42,81 @@ public final class TrainingPlots {
     /** Number of histories the attention plot averages over. */
     public static final int ATTENTION_HISTORIES = 256;
 
+    /** Number of held-out users the score distribution reads at most. */
+    public static final int SCORE_USERS = 5000;
+    /** Number of bins of the score distribution. */
+    static final int SCORE_BINS = 40;
+
     private TrainingPlots() {
+    }
+
+    /**
+     * The distribution of {@code model}'s scores of its top-10 recommendations and of each user's held-out item, over
+     * up to {@link #SCORE_USERS} rows of {@code heldOut}: the history in {@code inputCol}, the held-out item in
+     * {@code targetCol} (item indices, as the model's ItemIndexer writes them), as PNG bytes. Where the held-out
+     * scores lie among the recommended ones shows how often the model would have recommended the item the user took.
+     */
+    public static byte[] scoreDistributionPng(SASRecModel model, Dataset<Row> heldOut, String inputCol, String targetCol) {
+        String candidates = "scored_target";
+        SASRecModel scorer = model.copy(new org.apache.spark.ml.param.ParamMap()).setItemsCol(inputCol).setK(10)
+                .setTargetCol("").setPredictionCol("").setCandidatesCol(candidates);
+        List<Row> rows = scorer.transform(heldOut.filter(col(targetCol).isNotNull()).limit(SCORE_USERS)
+                        .withColumn(candidates, org.apache.spark.sql.functions.array(col(targetCol))))
+                .select(col(scorer.getRecommendationsCol()).getField("score"), col(scorer.getCandidateScoresCol()).getItem(0))
+                .collectAsList();
+        List<Double> recommended = new ArrayList<>();
+        List<Double> held = new ArrayList<>();
+        for (Row r : rows) {
+            r.<Float>getList(0).forEach(score -> recommended.add(score.doubleValue()));
+            if (!r.isNullAt(1)) {
+                held.add((double) r.getFloat(1));
+            }
+        }
+        return png(out -> BitmapEncoder.saveBitmap(scoreDistribution(
+                recommended.stream().mapToDouble(Double::doubleValue).toArray(),
+                held.stream().mapToDouble(Double::doubleValue).toArray()), out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** Histograms, as shares of each set, of {@code recommended} and {@code heldOut} scores over common bins. */
+    static XYChart scoreDistribution(double[] recommended, double[] heldOut) {
+        XYChart chart = new XYChartBuilder().width(800).height(480)
+                .title(String.format(Locale.ROOT, "Scores of the top-10 recommended and of the held-out items (%,d users)",
+                        heldOut.length))
+                .xAxisTitle("score").yAxisTitle("share of the items").build();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double[] set : new double[][]{recommended, heldOut}) {
+            for (double v : set) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (!(hi > lo)) {
+            hi = lo + 1;
+        }
+        double[] centres = new double[SCORE_BINS];
+        double width = (hi - lo) / SCORE_BINS;
+        for (int b = 0; b < SCORE_BINS; b++) {
+            centres[b] = lo + (b + 0.5) * width;
+        }
+        chart.addSeries("top-10 recommended", centres, shares(recommended, lo, width)).setMarker(SeriesMarkers.NONE);
+        chart.addSeries("held-out (the item the user took next)", centres, shares(heldOut, lo, width))
+                .setMarker(SeriesMarkers.NONE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setDecimalPattern("0.00");
+        return chart;
+    }
+
+    /** The share of {@code values} in each of {@link #SCORE_BINS} bins of {@code width} from {@code lo}. */
+    static double[] shares(double[] values, double lo, double width) {
+        double[] share = new double[SCORE_BINS];
+        for (double v : values) {
+            share[Math.min(SCORE_BINS - 1, Math.max(0, (int) ((v - lo) / width)))]++;
+        }
+        for (int b = 0; b < SCORE_BINS && values.length > 0; b++) {
+            share[b] /= values.length;
+        }
+        return share;
     }
 
     /** The learning curve of {@code summary} as PNG bytes. */
@@ -83,19 +158,27 @@ public final class TrainingPlots {
     }
 
     static XYChart learningCurve(TrainingSummary summary) {
-        XYChart chart = new XYChartBuilder().width(800).height(480).title("SASRec learning curve")
+        XYChart chart = new XYChartBuilder().width(960).height(480).title("SASRec learning curve")
                 .xAxisTitle("epoch").yAxisTitle("training loss").build();
         List<TrainingSummary.Epoch> epochs = summary.epochs();
         double[] x = epochs.stream().mapToDouble(TrainingSummary.Epoch::epoch).toArray();
         chart.addSeries("training loss", x, epochs.stream().mapToDouble(TrainingSummary.Epoch::loss).toArray());
         List<TrainingSummary.Epoch> validated = epochs.stream().filter(TrainingSummary.Epoch::validated).toList();
         if (!validated.isEmpty()) {
-            XYSeries v = chart.addSeries("validation NDCG@10 (full ranking)",
+            XYSeries v = chart.addSeries("validation NDCG@10, full ranking",
                     validated.stream().mapToDouble(TrainingSummary.Epoch::epoch).toArray(),
                     validated.stream().mapToDouble(TrainingSummary.Epoch::validationNdcg10).toArray());
             v.setYAxisGroup(1);
+            List<TrainingSummary.Epoch> sampled = validated.stream().filter(e -> !Double.isNaN(e.validationSampledNdcg10()))
+                    .toList();
+            if (!sampled.isEmpty()) {
+                chart.addSeries("validation NDCG@10, sampled",
+                        sampled.stream().mapToDouble(TrainingSummary.Epoch::epoch).toArray(),
+                        sampled.stream().mapToDouble(TrainingSummary.Epoch::validationSampledNdcg10).toArray())
+                        .setYAxisGroup(1);
+            }
             TrainingSummary.Epoch best = summary.bestValidatedEpoch().orElseThrow();
-            XYSeries marker = chart.addSeries(String.format(Locale.ROOT, "best epoch %d: NDCG@10 %.3f%s", best.epoch(),
+            XYSeries marker = chart.addSeries(String.format(Locale.ROOT, "best epoch %d (full %.3f%s)", best.epoch(),
                             best.validationNdcg10(), summary.keptEpoch() == best.epoch() ? ", kept" : ""),
                     new double[]{best.epoch()}, new double[]{best.validationNdcg10()});
             marker.setYAxisGroup(1);

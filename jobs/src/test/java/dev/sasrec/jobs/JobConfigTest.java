@@ -117,4 +117,14 @@ class JobConfigTest {
         assertTrue(e.getMessage().contains("sasrec.model.recipe") && e.getMessage().contains("'sasrec+'")
                 && e.getMessage().contains("paper, ce, sampled-ce, gbce"), e.getMessage());
     }
+
+    @Test
+    void theReferenceGeneratedLogIsTheDemoLogTheNotebookUses() {
+        Config g = JobConfig.load(null, List.of()).config().getConfig("input.generated");
+        assertEquals(dev.sasrec.engine.data.SyntheticLog.DEMO, EventLog.shape(g));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventLog.shape(JobConfig.load(
+                null, List.of("input.generated.taste-strength=0.9")).config().getConfig("input.generated")));
+        assertEquals("configuration section sasrec.input.generated: tasteStrength: invalid value 0.9, expected a value "
+                + "in [0, 1 - ruleStrength]", e.getMessage());
+    }
 }

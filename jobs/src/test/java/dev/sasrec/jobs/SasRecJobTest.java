@@ -79,9 +79,10 @@ class SasRecJobTest {
         assertTrue(items.get(0).getString(0).startsWith("i"), "recommendations carry raw ids: " + items);
 
         Path report = out.resolve("report");
-        for (String png : List.of(TrainingReport.CURVE, TrainingReport.ATTENTION)) {
-            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(report.resolve(png)), 4);
-            assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G'}, head, png);
+        for (Path png : List.of(report.resolve(TrainingReport.CURVE), report.resolve(TrainingReport.ATTENTION),
+                out.resolve("score-distribution.png"))) {
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+            assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G'}, head, png.toString());
         }
         JsonNode training = new ObjectMapper().readTree(report.resolve(TrainingReport.JSON).toFile());
         assertEquals(3, training.get("training").get("epochs").size());

@@ -2,6 +2,8 @@ package dev.sasrec.spark.recommend;
 
 import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
 import dev.sasrec.engine.eval.RankingMetrics;
+import dev.sasrec.engine.eval.Ranks;
+import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.engine.model.SasRecNetwork;
 import org.apache.spark.api.java.JavaPairRDD;
 import scala.Tuple2;
@@ -15,8 +17,9 @@ import java.util.Set;
 
 /**
  * Per-epoch validation of a {@link SASRec} fit: a seeded sample of users whose last item is kept out of training
- * and ranked against the whole catalogue (history excluded, the full protocol) after every epoch, on the driver.
- * Only the sample's histories come to the driver, never the data set.
+ * and ranked after every epoch, on the driver, under both protocols: against the whole catalogue (history excluded,
+ * the full protocol) and against 100 items the user never interacted with (the sampled protocol, the same negatives
+ * every epoch). Only the sample's histories come to the driver, never the data set.
  */
 final class HeldOutValidation implements Serializable {
 
@@ -26,11 +29,14 @@ final class HeldOutValidation implements Serializable {
     private final Set<Long> keys;
     private final int[][] histories;
     private final int[] targets;
+    private final long seed;
+    private int[][] negatives;
 
-    private HeldOutValidation(Set<Long> keys, int[][] histories, int[] targets) {
+    private HeldOutValidation(Set<Long> keys, int[][] histories, int[] targets, long seed) {
         this.keys = keys;
         this.histories = histories;
         this.targets = targets;
+        this.seed = seed;
     }
 
     /**
@@ -48,7 +54,7 @@ final class HeldOutValidation implements Serializable {
             histories[i] = Arrays.copyOf(s, s.length - 1);
             targets[i] = s[s.length - 1];
         }
-        return new HeldOutValidation(keys, histories, targets);
+        return new HeldOutValidation(keys, histories, targets, seed);
     }
 
     /** {@code keyed} with the last item of every sampled history removed. */
@@ -63,13 +69,22 @@ final class HeldOutValidation implements Serializable {
         return targets.length;
     }
 
-    /** {@code measured} with the NDCG@10 and HR@10 of {@code network} on the sample. */
+    /** {@code measured} with the NDCG@10 and HR@10 of {@code network} on the sample, under both protocols. */
     TrainingSummary.Epoch evaluate(TrainingSummary.Epoch measured, SasRecNetwork network) {
         if (targets.length == 0) {
             return measured;
         }
-        RankingMetrics m = LeaveOneOutEvaluator.measure(network.newScorer(), histories, targets, null, K, "validation");
-        return measured.withValidation(m.ndcg(), m.hitRate());
+        if (negatives == null) {
+            negatives = new int[targets.length][];
+            for (int i = 0; i < targets.length; i++) {
+                negatives[i] = Ranks.negativesFor(seed, histories[i], targets[i], network.numItems());
+            }
+        }
+        try (Scorer scorer = network.newScorer()) {
+            RankingMetrics full = LeaveOneOutEvaluator.measure(scorer, histories, targets, null, K, "validation");
+            RankingMetrics sampled = LeaveOneOutEvaluator.measure(scorer, histories, targets, negatives, K, "validation");
+            return measured.withValidation(full.ndcg(), full.hitRate(), sampled.ndcg(), sampled.hitRate());
+        }
     }
 
     /** Orders keys by a seeded 64-bit mix, so that the sample is spread over the data and fixed by the seed. */

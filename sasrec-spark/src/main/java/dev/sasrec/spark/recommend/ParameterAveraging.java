@@ -174,7 +174,7 @@ final class ParameterAveraging {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 TrainingSummary.Epoch e = new TrainingSummary.Epoch(epoch, steps == 0 ? Double.NaN : lossSum / steps,
                         sequences / seconds, seconds, Double.NaN, Double.NaN, rounds, (double) exchanged / rounds,
-                        computeSeconds, Math.max(0, seconds - computeSeconds));
+                        computeSeconds, Math.max(0, seconds - computeSeconds), Double.NaN, Double.NaN);
                 TrainingSummary.Epoch logged = afterEpoch.after(e, state);
                 double elapsed = (System.nanoTime() - started) / 1e9;
                 double eta = elapsed / (epoch - firstEpoch + 1) * (epochs - epoch);

@@ -35,7 +35,9 @@ final class SummaryIO {
             .add("rounds", DataTypes.IntegerType, true)
             .add("exchangedBytesPerRound", DataTypes.DoubleType, true)
             .add("computeSeconds", DataTypes.DoubleType, true)
-            .add("exchangeSeconds", DataTypes.DoubleType, true);
+            .add("exchangeSeconds", DataTypes.DoubleType, true)
+            .add("validationSampledNdcg10", DataTypes.DoubleType, true)
+            .add("validationSampledHr10", DataTypes.DoubleType, true);
 
     private SummaryIO() {
     }

@@ -32,7 +32,7 @@ import java.util.Optional;
  */
 final class TrainingCheckpoints {
 
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
 
     /** A checkpoint read back: the averaging state, the number of epochs it completed and their summaries. */
     record Restored(ParameterAveraging.State state, int epoch, List<TrainingSummary.Epoch> history) { }

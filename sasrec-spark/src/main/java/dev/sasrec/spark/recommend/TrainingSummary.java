@@ -32,13 +32,19 @@ public final class TrainingSummary implements Serializable {
      *                               per round
      * @param computeSeconds         the sum over rounds of the longest time a partition spent taking its steps
      * @param exchangeSeconds        the rest of the epoch's wall time: scheduling, sending, averaging, broadcasting
+     * @param validationSampledNdcg10 NDCG@10 of the validation users under the sampled protocol (the held-out item
+     *                                among 100 items the user never interacted with)
+     * @param validationSampledHr10   HR@10 under the sampled protocol
      */
     public record Epoch(int epoch, double loss, double sequencesPerSecond, double seconds, double validationNdcg10,
                         double validationHr10, int rounds, double exchangedBytesPerRound, double computeSeconds,
-                        double exchangeSeconds) implements Serializable {
+                        double exchangeSeconds, double validationSampledNdcg10, double validationSampledHr10)
+            implements Serializable {
 
         /** The figures an epoch had before the exchange figures were recorded (checkpoint format 3). */
         private static final int FORMAT_3_FIGURES = 6;
+        /** The figures an epoch had before the sampled validation figures were recorded (checkpoint format 4). */
+        private static final int FORMAT_4_FIGURES = 10;
 
         private static final RecordComponent[] COMPONENTS = Epoch.class.getRecordComponents();
         private static final Constructor<Epoch> CANONICAL;
@@ -54,13 +60,14 @@ public final class TrainingSummary implements Serializable {
 
         /** An epoch without validation or exchange figures. */
         public Epoch(int epoch, double loss, double sequencesPerSecond, double seconds) {
-            this(epoch, loss, sequencesPerSecond, seconds, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN);
+            this(epoch, loss, sequencesPerSecond, seconds, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN);
         }
 
-        /** This epoch with validation figures. */
-        public Epoch withValidation(double ndcg10, double hr10) {
+        /** This epoch with validation figures: full ranking, then the sampled protocol. */
+        public Epoch withValidation(double ndcg10, double hr10, double sampledNdcg10, double sampledHr10) {
             return new Epoch(epoch, loss, sequencesPerSecond, seconds, ndcg10, hr10, rounds, exchangedBytesPerRound,
-                    computeSeconds, exchangeSeconds);
+                    computeSeconds, exchangeSeconds, sampledNdcg10, sampledHr10);
         }
 
         /** Whether the epoch was validated. */
@@ -123,10 +130,13 @@ public final class TrainingSummary implements Serializable {
             }
         }
 
-        /** Reads what {@link #write} wrote, in checkpoint format {@code version} (3: without exchange figures). */
+        /**
+         * Reads what {@link #write} wrote, in checkpoint format {@code version} (3: without exchange figures; 4:
+         * without sampled validation figures).
+         */
         static Epoch read(DataInput in, int version) throws IOException {
             Map<String, Object> m = new LinkedHashMap<>();
-            int figures = version <= 3 ? FORMAT_3_FIGURES : COMPONENTS.length;
+            int figures = version <= 3 ? FORMAT_3_FIGURES : version == 4 ? FORMAT_4_FIGURES : COMPONENTS.length;
             for (RecordComponent c : Arrays.copyOf(COMPONENTS, figures)) {
                 m.put(c.getName(), c.getType() == int.class ? (Object) in.readInt() : (Object) in.readDouble());
             }
@@ -143,7 +153,7 @@ public final class TrainingSummary implements Serializable {
 
         /**
          * For example {@code epoch 3: loss 0.9603, 412 seq/s, 14.7 s, validation (full ranking) NDCG@10 0.0912 HR@10
-         * 0.1730}.
+         * 0.1730, (sampled) NDCG@10 0.4012 HR@10 0.6500}.
          */
         @Override
         public String toString() {
@@ -161,8 +171,13 @@ public final class TrainingSummary implements Serializable {
                 base += String.format(Locale.ROOT, " (%d rounds, %.1f MB exchanged per round, compute %.1f s, exchange %.1f s)",
                         rounds, exchangedBytesPerRound / 1e6, computeSeconds, exchangeSeconds);
             }
-            return validated() ? base + String.format(Locale.ROOT, ", validation (full ranking) NDCG@10 %.4f HR@10 %.4f",
-                    validationNdcg10, validationHr10) : base;
+            if (!validated()) {
+                return base;
+            }
+            base += String.format(Locale.ROOT, ", validation (full ranking) NDCG@10 %.4f HR@10 %.4f", validationNdcg10,
+                    validationHr10);
+            return Double.isNaN(validationSampledNdcg10) ? base : base + String.format(Locale.ROOT,
+                    ", (sampled) NDCG@10 %.4f HR@10 %.4f", validationSampledNdcg10, validationSampledHr10);
         }
 
         private static String clock(double seconds) {
