@@ -12,16 +12,5 @@
 #
 # Options: --data FILE  --epochs E (2)  --sparse-epochs S (8)  --rounds R (1)  --threads T (2)
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(dirname "$here")"
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
-  exit 0
-fi
-args=("$@")
-has_data=0
-for a in "${args[@]}"; do [[ "$a" == "--data" ]] && has_data=1; done
-if [[ $has_data == 0 ]]; then
-  args+=(--data "$root/../shared/data/ml-1m/ml-1m.txt")
-fi
-exec "$root/bin/engine-java" dev.sasrec.bench.BackendComparison "${args[@]}"
+source "$(dirname "$0")/engine-on-ml1m.sh"
+engine_on_ml1m "$0" 13 dev.sasrec.bench.BackendComparison "$@"

@@ -28,6 +28,7 @@ final class SampledSoftmax extends SharedNegativesHead {
         return sd.math.log(sd.math.exp(x.sub(max)).sum(true, 1)).add(max).reshape(-1);
     }
 
+    /** One exponential per score, kept in place and then normalised, as the full softmax does. */
     @Override
     double rowLoss(float positive, float[] logits, int offset, int[] table, int target, Table draws, float scale,
                    float[] positiveGradient) {
@@ -38,17 +39,18 @@ final class SampledSoftmax extends SharedNegativesHead {
                 max = Math.max(max, logits[offset + j]);
             }
         }
-        double sum = Math.exp(positive - max);
+        float positiveExp = (float) Math.exp(positive - max);
+        double sum = positiveExp;
         for (int j = 0; j < k; j++) {
-            if (table[j] != target) {
-                sum += Math.exp(logits[offset + j] - max);
-            }
+            float e = table[j] == target ? 0f : (float) Math.exp(logits[offset + j] - max);
+            logits[offset + j] = e;
+            sum += e;
         }
-        double logSum = Math.log(sum) + max;
-        positiveGradient[0] = (float) ((Math.exp(positive - logSum) - 1) * scale);
+        float norm = (float) (scale / sum);
         for (int j = 0; j < k; j++) {
-            logits[offset + j] = table[j] == target ? 0f : (float) (Math.exp(logits[offset + j] - logSum) * scale);
+            logits[offset + j] *= norm;
         }
-        return logSum - positive;
+        positiveGradient[0] = (float) ((positiveExp / sum - 1) * scale);
+        return Math.log(sum) + max - positive;
     }
 }
