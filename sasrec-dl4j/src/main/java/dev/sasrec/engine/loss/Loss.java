@@ -17,10 +17,11 @@ public enum Loss {
     /** Sampled softmax: the target against {@code numNegatives} uniformly drawn items shared by the batch. */
     SAMPLED(config -> new SampledSoftmax(config.numNegatives())),
     /**
-     * gSASRec's generalised BCE: the target against {@code numNegatives} uniformly drawn items per history, its
+     * gSASRec's generalised BCE: the target against {@code numNegatives} uniformly drawn items per position, its
      * term calibrated by {@code gbceCalibration}.
      */
-    GBCE(config -> new GeneralisedBinaryCrossEntropy(config.numNegatives(), config.gbceCalibration()));
+    GBCE(config -> new GeneralisedBinaryCrossEntropy(config.numNegatives(), config.gbceCalibration(),
+            config.hiddenUnits()));
 
     private final Function<SasRecConfig, LossHead> head;
 

@@ -19,10 +19,7 @@ public enum Recipe {
     /** Full softmax cross-entropy ("SASRec+"), d = 64, dropout 0.1. */
     CE(Map.of("loss", "ce", "hiddenUnits", "64", "dropout", "0.1")),
     /** Softmax over 3,000 negatives shared by the batch, d = 64, dropout 0.1. */
-    SAMPLED_CE(Map.of("loss", "sampled", "numNegatives", "3000", "hiddenUnits", "64", "dropout", "0.1")),
-    /** gSASRec's generalised BCE over 256 shared negatives with calibration 0.75, d = 64, dropout 0.1. */
-    GBCE(Map.of("loss", "gbce", "numNegatives", "256", "gbceCalibration", "0.75", "hiddenUnits", "64",
-            "dropout", "0.1"));
+    SAMPLED_CE(Map.of("loss", "sampled", "numNegatives", "3000", "hiddenUnits", "64", "dropout", "0.1"));
 
     private final Map<String, String> settings;
 
@@ -43,7 +40,7 @@ public enum Recipe {
         return Keys.ALL;
     }
 
-    /** The recipe called {@code name} ({@code paper}, {@code ce}, {@code sampled-ce}, {@code gbce}). */
+    /** The recipe called {@code name} ({@code paper}, {@code ce}, {@code sampled-ce}). */
     public static Recipe named(String name) {
         for (Recipe r : values()) {
             if (r.key().equals(name.trim().toLowerCase(Locale.ROOT))) {

@@ -16,11 +16,11 @@ class GeneralisedBinaryCrossEntropyTest {
     void calibrationZeroIsBceAndOneWeighsThePositiveByTheSamplingRate() {
         // alpha = K / (N - 1) = 256 / 3,415
         double alpha = 256 / 3415.0;
-        assertEquals(1.0, new GeneralisedBinaryCrossEntropy(256, 0).beta(3416), 1e-12);
-        assertEquals(alpha, new GeneralisedBinaryCrossEntropy(256, 1).beta(3416), 1e-12);
-        assertEquals(alpha * (0.75 * (1 - 1 / alpha) + 1 / alpha), new GeneralisedBinaryCrossEntropy(256, 0.75).beta(3416), 1e-12);
+        assertEquals(1.0, new GeneralisedBinaryCrossEntropy(256, 0, 64).beta(3416), 1e-12);
+        assertEquals(alpha, new GeneralisedBinaryCrossEntropy(256, 1, 64).beta(3416), 1e-12);
+        assertEquals(alpha * (0.75 * (1 - 1 / alpha) + 1 / alpha), new GeneralisedBinaryCrossEntropy(256, 0.75, 64).beta(3416), 1e-12);
         // gSASRec's worked value for ML-1M, K = 256, t = 0.75: beta = 0.75 alpha + 0.25
-        assertEquals(0.3062, new GeneralisedBinaryCrossEntropy(256, 0.75).beta(3416), 1e-4);
+        assertEquals(0.3062, new GeneralisedBinaryCrossEntropy(256, 0.75, 64).beta(3416), 1e-4);
     }
 
     @Test
@@ -33,7 +33,7 @@ class GeneralisedBinaryCrossEntropyTest {
         FloatBuffer table = FloatBuffer.wrap(new float[]{0, 0, 1, 0, 0, 1, 1, 1, -1, 0.5f});
         float[] out = {0.5f, -1f};
         int[][] targets = {{2}};
-        SharedNegativesHead.Table drawn = new SharedNegativesHead.Table(new int[][]{{1, 2, 4}}, numItems, true);
+        GeneralisedBinaryCrossEntropy.Negatives drawn = new GeneralisedBinaryCrossEntropy.Negatives(new int[][]{{1, 2, 4}}, numItems);
         float[] dOut = new float[2];
         ItemRowGradients grads = new ItemRowGradients(numItems, 2);
         double loss = head.lossOnRows(out, targets, 0, drawn, table, numItems, 2, 1f, dOut, grads, new Blas());
@@ -53,12 +53,12 @@ class GeneralisedBinaryCrossEntropyTest {
 
     @Test
     void betaBelowOneScalesOnlyThePositiveTerm() {
-        GeneralisedBinaryCrossEntropy head = new GeneralisedBinaryCrossEntropy(1, 1);
+        GeneralisedBinaryCrossEntropy head = new GeneralisedBinaryCrossEntropy(1, 1, 2);
         int numItems = 5;   // alpha = 1 / 4, t = 1: beta = alpha
         FloatBuffer table = FloatBuffer.wrap(new float[]{0, 0, 1, 0, 0, 1, 1, 1, -1, 0.5f, 2, 0});
         float[] out = {0.5f, -1f};
         float[] dOut = new float[2];
-        double loss = head.lossOnRows(out, new int[][]{{2}}, 0, new SharedNegativesHead.Table(new int[][]{{5}}, numItems, true),
+        double loss = head.lossOnRows(out, new int[][]{{2}}, 0, new GeneralisedBinaryCrossEntropy.Negatives(new int[][]{{5}}, numItems),
                 table, numItems, 2, 1f, dOut, new ItemRowGradients(numItems, 2), new Blas());
         assertEquals(0.25 * softplus(1) + softplus(1), loss, 1e-6);
     }

@@ -59,28 +59,34 @@ class NegativeDrawsTest {
         LossHead head = Loss.SAMPLED.head(CONFIG);
         SplittableRandom sampler = new SplittableRandom(3);
         int[][] sequences = {{1, 2, 3}, {4, 5}};
-        SharedNegativesHead.Table drawn = (SharedNegativesHead.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler);
-        assertEquals(1, drawn.items().length, "one table for the pass");
-        int[] table = drawn.of(1);
+        int[] table = ((SampledSoftmax.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler)).items();
         assertEquals(7, table.length);
         assertTrue(Arrays.stream(table).allMatch(i -> i >= 1 && i <= NUM_ITEMS), Arrays.toString(table));
-        int[] again = ((SharedNegativesHead.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler)).of(0);
+        int[] again = ((SampledSoftmax.Table) head.draw(targets(sequences), seen(sequences), NUM_ITEMS, sampler)).items();
         assertTrue(!Arrays.equals(table, again), "each batch draws its own table");
     }
 
     @Test
-    void gbceDrawsATableForEachHistory() {
+    void gbceDrawsNegativesForEachPositionWithATarget() {
         LossHead head = Loss.GBCE.head(CONFIG);
-        int[][] sequences = {{1, 2, 3}, {4, 5}, {6, 7, 8, 9}};
-        SharedNegativesHead.Table drawn = (SharedNegativesHead.Table) head.draw(targets(sequences), seen(sequences),
-                NUM_ITEMS, new SplittableRandom(3));
-        assertEquals(3, drawn.items().length, "one table per history");
-        for (int b = 0; b < 3; b++) {
-            assertEquals(7, drawn.of(b).length);
-            assertTrue(Arrays.stream(drawn.of(b)).allMatch(i -> i >= 1 && i <= NUM_ITEMS), Arrays.toString(drawn.of(b)));
+        int[][] sequences = {{1, 2, 3, 4}, {6, 7}};
+        int[][] targets = targets(sequences);          // {2, 3, 4} and {0, 0, 7}
+        int[][] drawn = ((GeneralisedBinaryCrossEntropy.Negatives) head.draw(targets, seen(sequences), NUM_ITEMS,
+                new SplittableRandom(3))).items();
+        assertEquals(2, drawn.length);
+        for (int b = 0; b < 2; b++) {
+            assertEquals(3 * 7, drawn[b].length, "7 per position");
+            for (int i = 0; i < 3; i++) {
+                int[] position = Arrays.copyOfRange(drawn[b], i * 7, i * 7 + 7);
+                if (targets[b][i] == 0) {
+                    assertTrue(Arrays.stream(position).allMatch(x -> x == 0), "no target, no negatives");
+                } else {
+                    assertTrue(Arrays.stream(position).allMatch(x -> x >= 1 && x <= NUM_ITEMS), Arrays.toString(position));
+                }
+            }
         }
-        assertTrue(!Arrays.equals(drawn.of(0), drawn.of(1)) && !Arrays.equals(drawn.of(1), drawn.of(2)),
-                "histories draw their own tables");
+        assertTrue(!Arrays.equals(Arrays.copyOfRange(drawn[0], 0, 7), Arrays.copyOfRange(drawn[0], 7, 14)),
+                "positions draw their own negatives");
     }
 
     private static int[][] seen(int[][] sequences) {

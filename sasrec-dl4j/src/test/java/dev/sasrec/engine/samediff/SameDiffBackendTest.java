@@ -31,8 +31,12 @@ class SameDiffBackendTest {
         assertEquals(2L * (960 * 50 + 75 * 200) + 4_000, backend.bytesPerPosition(bce, 3_416));
         assertEquals(backend.bytesPerPosition(bce, 3_416) + 12L * 3_416,
                 backend.bytesPerPosition(bce.toBuilder().set("loss", Loss.CE).build(), 3_416));
-        assertEquals(backend.bytesPerPosition(bce, 3_416),
+        // the sampled softmax: a position's scores against the K negatives and their hit mask
+        assertEquals(backend.bytesPerPosition(bce, 3_416) + 8L * 100,
                 backend.bytesPerPosition(bce.toBuilder().set("loss", Loss.SAMPLED).build(), 3_416));
+        // gbce: every position's K negative rows, their products with the output and their gradients
+        assertEquals(backend.bytesPerPosition(bce, 3_416) + 12L * 100 * 50,
+                backend.bytesPerPosition(bce.toBuilder().set("loss", Loss.GBCE).build(), 3_416));
     }
 
     @Test

@@ -406,20 +406,20 @@ class SASRecTest {
 
     @Test
     void aRecipeSetsItsHyperParametersAndValuesSetAfterItWin() {
-        SASRec s = new SASRec().setDropout(0.3).setRecipe("gbce");
-        assertEquals("gbce", s.getRecipe());
-        assertEquals("gbce", s.getLoss());
-        assertEquals(256, s.getNumNegatives());
+        SASRec s = new SASRec().setDropout(0.3).setRecipe("sampled-ce");
+        assertEquals("sampled-ce", s.getRecipe());
+        assertEquals("sampled", s.getLoss());
+        assertEquals(3000, s.getNumNegatives());
         assertEquals(64, s.getHiddenUnits());
         assertEquals(0.1, s.getDropout(), "the recipe replaces a value set before it");
         SasRecConfig config = s.setRecipe("ce").setHiddenUnits(128).engineConfig();
         assertEquals(dev.sasrec.engine.loss.Loss.CE, config.loss());
-        assertEquals(100, config.numNegatives(), "nothing of the gbce recipe is left");
+        assertEquals(100, config.numNegatives(), "nothing of the sampled-ce recipe is left");
         assertEquals(128, config.hiddenUnits(), "set after the recipe");
         assertEquals(dev.sasrec.engine.model.Recipe.CE.applyTo(SasRecConfig.builder()).set("hiddenUnits", 128)
                 .set("seed", 42).build(), config);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SASRec().setRecipe("bert"));
-        assertTrue(e.getMessage().contains("'bert'") && e.getMessage().contains("paper, ce, sampled-ce, gbce"), e.getMessage());
+        assertTrue(e.getMessage().contains("'bert'") && e.getMessage().contains("paper, ce, sampled-ce"), e.getMessage());
         assertEquals("none", new SASRec().getRecipe());
     }
 }
