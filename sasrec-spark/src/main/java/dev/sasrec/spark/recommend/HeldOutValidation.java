@@ -30,7 +30,7 @@ final class HeldOutValidation implements Serializable {
     private final int[][] histories;
     private final int[] targets;
     private final long seed;
-    private int[][] negatives;
+    private transient int[][] negatives;
 
     private HeldOutValidation(Set<Long> keys, int[][] histories, int[] targets, long seed) {
         this.keys = keys;
