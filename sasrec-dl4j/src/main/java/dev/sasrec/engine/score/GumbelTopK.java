@@ -1,7 +1,6 @@
 package dev.sasrec.engine.score;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Exploration for recommendations: K items drawn without replacement from softmax(score / T) over the allowed
@@ -42,59 +41,85 @@ public final class GumbelTopK {
      * @param seed           the draw's seed ({@link #seedFor})
      */
     public static Draw draw(float[] scores, int[] excludedSorted, int k, double temperature, long seed) {
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("explorationTemperature: invalid value " + temperature
-                    + ", expected a finite value >= 0");
-        }
-        int n = scores.length - 1;
-        double[] keys = new double[n + 1];
-        double max = Double.NEGATIVE_INFINITY;
-        int allowed = 0;
-        for (int item = 1; item <= n; item++) {
-            if (Arrays.binarySearch(excludedSorted, item) >= 0) {
-                keys[item] = Double.NEGATIVE_INFINITY;
-            } else {
-                allowed++;
-                max = Math.max(max, scores[item]);
+        Sampler sampler = new Sampler(k, temperature, seed);
+        for (int item = 1; item < scores.length; item++) {
+            if (Arrays.binarySearch(excludedSorted, item) < 0) {
+                sampler.offer(item, scores[item]);
             }
         }
-        int take = Math.min(k, allowed);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double total = 0;
-        double[] weight = new double[n + 1];
-        for (int item = 1; item <= n; item++) {
-            if (keys[item] == Double.NEGATIVE_INFINITY) {
-                continue;
+        return sampler.result();
+    }
+
+    /**
+     * One user's draw, fed the allowed items' scores one at a time in any order (a block of the catalogue at a time
+     * when scoring): a bounded heap keeps the K largest perturbed scores, and a running log-sum-exp the softmax's
+     * normaliser, so the scores are never held at once. Each item's noise depends on the seed and the item alone.
+     */
+    public static final class Sampler {
+        private final double temperature;
+        private final long seed;
+        private final TopK.Heap heap;
+        /** The largest scaled score offered so far, and the sum of exp(scaled - max) over the items offered. */
+        private double max = Double.NEGATIVE_INFINITY;
+        private double total;
+
+        /**
+         * @param k           items to draw
+         * @param temperature T >= 0; 0 gives the top-K
+         * @param seed        the draw's seed ({@link #seedFor})
+         */
+        public Sampler(int k, double temperature, long seed) {
+            if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("explorationTemperature: invalid value " + temperature
+                        + ", expected a finite value >= 0");
+            }
+            this.temperature = temperature;
+            this.seed = seed;
+            this.heap = new TopK.Heap(k);
+        }
+
+        /** Offers an allowed item with its score; NaN scores are skipped. */
+        public void offer(int item, float score) {
+            if (Float.isNaN(score)) {
+                return;
             }
             if (temperature == 0) {
-                keys[item] = scores[item];
-            } else {
-                double scaled = (scores[item] - max) / temperature;
-                weight[item] = Math.exp(scaled);
-                total += weight[item];
-                double u = rnd.nextDouble();
-                keys[item] = scaled - Math.log(-Math.log(u == 0 ? Double.MIN_VALUE : u));
+                heap.offer(item, score);
+                return;
             }
+            double scaled = score / temperature;
+            if (scaled > max) {
+                total = total * Math.exp(max - scaled) + 1;
+                max = scaled;
+            } else {
+                total += Math.exp(scaled - max);
+            }
+            heap.offer(item, (float) (scaled + gumbel(seed, item)), score);
         }
-        int[] items = new int[take];
-        float[] picked = new float[take];
-        double[] propensities = new double[take];
-        boolean[] taken = new boolean[n + 1];
-        for (int slot = 0; slot < take; slot++) {
-            int best = -1;
-            for (int item = 1; item <= n; item++) {
-                if (!taken[item] && keys[item] != Double.NEGATIVE_INFINITY
-                        && (best < 0 || keys[item] > keys[best] || (keys[item] == keys[best] && item < best))) {
-                    best = item;
+
+        /** The drawn items, best slot first, with their scores and propensities. */
+        public Draw result() {
+            TopK.Selection sel = heap.result();
+            double[] propensities = new double[sel.items().length];
+            double left = total;
+            for (int slot = 0; slot < propensities.length; slot++) {
+                if (temperature == 0) {
+                    propensities[slot] = 1.0;
+                } else {
+                    double weight = Math.exp(sel.scores()[slot] / temperature - max);
+                    propensities[slot] = weight / left;
+                    left -= weight;
                 }
             }
-            taken[best] = true;
-            items[slot] = best;
-            picked[slot] = scores[best];
-            propensities[slot] = temperature == 0 ? 1.0 : weight[best] / total;
-            total -= weight[best];
+            return new Draw(sel.items(), sel.scores(), propensities);
         }
-        return new Draw(items, picked, propensities);
+    }
+
+    /** Standard Gumbel noise for {@code item} under {@code seed}: -log(-log(u)), u uniform in (0, 1). */
+    private static double gumbel(long seed, int item) {
+        long bits = mix(seed + (item + 1L) * 0x9E3779B97F4A7C15L) >>> 11;
+        double u = (bits + 0.5) * 0x1.0p-53;
+        return -Math.log(-Math.log(u));
     }
 
     private static long mix(long z) {

@@ -127,27 +127,20 @@ public final class Scorer implements ItemScoring, AutoCloseable {
      * @param excludeSeen leave out the items of the history itself
      */
     public TopK recommend(int[][] histories, int k, boolean excludeSeen) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k: invalid value " + k + ", expected an integer >= 1");
-        }
-        INDArray users = userVectors(histories);
-        int n = network.numItems();
+        requirePositive(k);
         TopK.Heap[] heaps = new TopK.Heap[histories.length];
         for (int b = 0; b < heaps.length; b++) {
-            heaps[b] = new TopK.Heap(Math.min(k, n));
+            heaps[b] = new TopK.Heap(Math.min(k, network.numItems()));
         }
-        boolean buffersCleared = false;
-        try {
-            scoreBlocks(users, histories, excludeSeen, heaps);
-            buffersCleared = true;
-        } finally {
-            HostArrays.closeIfOpen(users);
-            if (!buffersCleared) {
-                // Interrupted between a product and the clearing of its rows: start from fresh buffers next time.
-                blockScores.values().forEach(INDArray::close);
-                blockScores.clear();
+        scoreBlocks(histories, excludeSeen, (b, from, scores, width) -> {
+            TopK.Heap heap = heaps[b];
+            float threshold = heap.threshold();
+            for (int j = nextAtLeast(scores, 0, width, threshold); j < width;
+                 j = nextAtLeast(scores, j + 1, width, threshold)) {
+                heap.offer(from + j, scores[j]);
+                threshold = heap.threshold();
             }
-        }
+        });
         int[][] items = new int[histories.length][];
         float[][] values = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
@@ -158,33 +151,89 @@ public final class Scorer implements ItemScoring, AutoCloseable {
         return new TopK(items, values);
     }
 
-    /** Feeds every item block's scores of every history to its heap, leaving the score buffers at zero. */
-    private void scoreBlocks(INDArray users, int[][] histories, boolean excludeSeen, TopK.Heap[] heaps) {
-        for (int blk = 0; blk < itemBlocks.length; blk++) {
-            int from = 1 + blk * ITEM_BLOCK;
-            int width = (int) itemBlocks[blk].size(1);
-            INDArray out = blockScores(histories.length, width);
-            // BLAS gemm: INDArray.mmul is two to eight times slower for these shapes. The buffer holds zeros.
-            Nd4j.gemm(users, itemBlocks[blk], out, false, false, 1.0, 1.0);
-            FloatBuffer block = out.data().asNioFloat();
-            for (int b = 0; b < histories.length; b++) {
-                // One bulk copy per row, then a plain array scan: much faster than a buffer read per score.
-                block.get(b * width, row, 0, width);
-                block.put(b * width, ZERO_ROW, 0, width);
-                if (excludeSeen) {
-                    for (int item : histories[b]) {
-                        if (item >= from && item < from + width) {
-                            row[item - from] = Float.NaN;
+    /**
+     * {@code k} items for each history drawn without replacement from softmax(score / temperature) over the allowed
+     * items ({@link GumbelTopK}), with their scores and propensities; temperature 0 is {@link #recommend}'s top-K.
+     * Every score of the catalogue is visited once, a block at a time.
+     *
+     * @param excludeSeen leave out the items of the history itself
+     * @param seeds       each history's draw seed ({@link GumbelTopK#seedFor})
+     */
+    public GumbelTopK.Draw[] explore(int[][] histories, int k, boolean excludeSeen, double temperature, long[] seeds) {
+        requirePositive(k);
+        if (seeds.length != histories.length) {
+            throw new IllegalArgumentException(seeds.length + " seeds for " + histories.length + " histories");
+        }
+        GumbelTopK.Sampler[] samplers = new GumbelTopK.Sampler[histories.length];
+        for (int b = 0; b < samplers.length; b++) {
+            samplers[b] = new GumbelTopK.Sampler(Math.min(k, network.numItems()), temperature, seeds[b]);
+        }
+        scoreBlocks(histories, excludeSeen, (b, from, scores, width) -> {
+            GumbelTopK.Sampler sampler = samplers[b];
+            for (int j = 0; j < width; j++) {
+                sampler.offer(from + j, scores[j]);
+            }
+        });
+        GumbelTopK.Draw[] draws = new GumbelTopK.Draw[histories.length];
+        for (int b = 0; b < draws.length; b++) {
+            draws[b] = samplers[b].result();
+        }
+        return draws;
+    }
+
+    private static void requirePositive(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k: invalid value " + k + ", expected an integer >= 1");
+        }
+    }
+
+    /** What is done with one history's scores of one item block. */
+    private interface BlockRows {
+        /**
+         * @param b      the history
+         * @param from   the item id of {@code scores[0]}
+         * @param scores the block's scores, NaN where the item is excluded; valid until the call returns
+         * @param width  how many of {@code scores} belong to the block
+         */
+        void accept(int b, int from, float[] scores, int width);
+    }
+
+    /**
+     * Computes every item block's scores for a batch of histories and hands each history's row to {@code rows},
+     * leaving the score buffers at zero.
+     */
+    private void scoreBlocks(int[][] histories, boolean excludeSeen, BlockRows rows) {
+        INDArray users = userVectors(histories);
+        boolean buffersCleared = false;
+        try {
+            for (int blk = 0; blk < itemBlocks.length; blk++) {
+                int from = 1 + blk * ITEM_BLOCK;
+                int width = (int) itemBlocks[blk].size(1);
+                INDArray out = blockScores(histories.length, width);
+                // BLAS gemm: INDArray.mmul is two to eight times slower for these shapes. The buffer holds zeros.
+                Nd4j.gemm(users, itemBlocks[blk], out, false, false, 1.0, 1.0);
+                FloatBuffer block = out.data().asNioFloat();
+                for (int b = 0; b < histories.length; b++) {
+                    // One bulk copy per row, then a plain array scan: much faster than a buffer read per score.
+                    block.get(b * width, row, 0, width);
+                    block.put(b * width, ZERO_ROW, 0, width);
+                    if (excludeSeen) {
+                        for (int item : histories[b]) {
+                            if (item >= from && item < from + width) {
+                                row[item - from] = Float.NaN;
+                            }
                         }
                     }
+                    rows.accept(b, from, row, width);
                 }
-                TopK.Heap heap = heaps[b];
-                float threshold = heap.threshold();
-                for (int j = nextAtLeast(row, 0, width, threshold); j < width;
-                     j = nextAtLeast(row, j + 1, width, threshold)) {
-                    heap.offer(from + j, row[j]);
-                    threshold = heap.threshold();
-                }
+            }
+            buffersCleared = true;
+        } finally {
+            HostArrays.closeIfOpen(users);
+            if (!buffersCleared) {
+                // Interrupted between a product and the clearing of its rows: start from fresh buffers next time.
+                blockScores.values().forEach(INDArray::close);
+                blockScores.clear();
             }
         }
     }

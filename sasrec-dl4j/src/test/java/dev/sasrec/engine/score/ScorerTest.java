@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class ScorerTest {
 
@@ -39,6 +40,36 @@ class ScorerTest {
                         assertEquals(all[row * (numItems + 1) + expected[j]], top.scores()[b][j], 1e-5);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void blockwiseExplorationDrawsWhatADrawOverTheWholeScoreRowDraws() {
+        int numItems = 2 * Scorer.ITEM_BLOCK + 77;
+        SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 10).set("numBlocks", 1).set("seed", 4).build();
+        Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
+        int[][] histories = {{5, Scorer.ITEM_BLOCK + 3, numItems}, {1, 2}, {2 * Scorer.ITEM_BLOCK + 1}};
+        long[] seeds = {GumbelTopK.seedFor(1, 10, 100), GumbelTopK.seedFor(1, 11, 100), GumbelTopK.seedFor(1, 10, 101)};
+        float[] all = scorer.scores(histories).data().asFloat();
+        // a temperature of the scores' spread explores; 0 is the top-K
+        for (double temperature : new double[]{0.05, 0}) {
+            GumbelTopK.Draw[] draws = scorer.explore(histories, 20, true, temperature, seeds);
+            for (int b = 0; b < histories.length; b++) {
+                float[] row = Arrays.copyOfRange(all, b * (numItems + 1), (b + 1) * (numItems + 1));
+                GumbelTopK.Draw expected = GumbelTopK.draw(row, ItemSets.sortedDistinct(histories[b]), 20, temperature, seeds[b]);
+                assertArrayEquals(expected.items(), draws[b].items(), "history " + b + ", T " + temperature);
+                assertArrayEquals(expected.scores(), draws[b].scores(), 1e-5f);
+                assertArrayEquals(expected.propensities(), draws[b].propensities(), 1e-4);
+            }
+            if (temperature == 0) {
+                TopK top = scorer.recommend(histories, 20, true);
+                for (int b = 0; b < histories.length; b++) {
+                    assertArrayEquals(top.items()[b], draws[b].items(), "T = 0 is the top-K");
+                }
+            } else {
+                assertFalse(Arrays.equals(scorer.recommend(histories, 20, true).items()[0], draws[0].items()),
+                        "T > 0 explores beyond the top-K");
             }
         }
     }

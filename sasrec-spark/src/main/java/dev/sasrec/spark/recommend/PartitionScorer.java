@@ -2,6 +2,7 @@ package dev.sasrec.spark.recommend;
 
 import dev.sasrec.engine.eval.Ranks;
 import dev.sasrec.engine.internal.NativeThreads;
+import dev.sasrec.engine.score.GumbelTopK;
 import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.engine.score.TopK;
 import dev.sasrec.spark.index.ItemVocabulary;
@@ -22,7 +23,8 @@ import java.util.stream.IntStream;
 /**
  * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
  * optionally the top-k indices as doubles and the scores of its candidates. Rows whose history has no usable item
- * follow the cold-start strategy. Rows are read a window of batches at a time and batched by history length; they
+ * follow the cold-start strategy. With exploration on, each row's items are drawn (see {@link Exploration}) and carry
+ * their propensities. Rows are read a window of batches at a time and batched by history length; they
  * come out in input order. Only one batch of scores exists at a time. Each task scores on its own scorer
  * with as many native threads as it has cores.
  */
@@ -36,7 +38,17 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     /** What to compute, fixed per transform call. */
     record Plan(int itemsIndex, int candidatesIndex, int targetIndex, int k, boolean excludeSeen,
                 boolean popularForColdStart, boolean prediction, int batchSize, String itemsCol, String candidatesCol,
-                String targetCol, long seed) implements java.io.Serializable { }
+                String targetCol, long seed, Exploration exploration) implements java.io.Serializable { }
+
+    /**
+     * Exploration's settings: the temperature (0: top-k, no propensities) and the columns that seed each row's draw,
+     * -1 where absent (no user column: the history seeds it; no time column: time 0).
+     */
+    record Exploration(double temperature, int userIndex, int timeIndex) implements java.io.Serializable {
+        boolean on() {
+            return temperature > 0;
+        }
+    }
 
     private final Broadcast<NetworkState> network;
     private final ItemVocabulary vocabulary;
@@ -105,15 +117,41 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     /** The output rows of one batch of rows with non-empty histories {@code hs}. */
     private Row[] scoreBatch(Scorer scorer, List<Row> rows, int[][] hs, int numItems) {
-        TopK top = scorer.recommend(hs, plan.k(), plan.excludeSeen());
+        int[][] items = new int[hs.length][];
+        float[][] scores = new float[hs.length][];
+        double[][] propensities = null;
+        if (plan.exploration().on()) {
+            long[] seeds = new long[hs.length];
+            for (int i = 0; i < seeds.length; i++) {
+                seeds[i] = drawSeed(rows.get(i), hs[i]);
+            }
+            GumbelTopK.Draw[] draws = scorer.explore(hs, plan.k(), plan.excludeSeen(), plan.exploration().temperature(), seeds);
+            propensities = new double[hs.length][];
+            for (int i = 0; i < hs.length; i++) {
+                items[i] = draws[i].items();
+                scores[i] = draws[i].scores();
+                propensities[i] = draws[i].propensities();
+            }
+        } else {
+            TopK top = scorer.recommend(hs, plan.k(), plan.excludeSeen());
+            items = top.items();
+            scores = top.scores();
+        }
         float[][] candidateScores = plan.candidatesIndex() >= 0 ? scorer.scoreCandidates(hs, candidates(rows, numItems)) : null;
         Integer[][] ranks = plan.targetIndex() >= 0 ? ranks(scorer, rows, hs, numItems) : null;
         Row[] out = new Row[rows.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = output(rows.get(i), top.items()[i], top.scores()[i], candidateScores == null ? null : candidateScores[i],
-                    ranks == null ? null : ranks[i]);
+            out[i] = output(rows.get(i), items[i], scores[i], propensities == null ? null : propensities[i],
+                    candidateScores == null ? null : candidateScores[i], ranks == null ? null : ranks[i]);
         }
         return out;
+    }
+
+    /** The exploration seed of a row: the model's seed, the user (or the history) and the event time. */
+    private long drawSeed(Row r, int[] history) {
+        Exploration e = plan.exploration();
+        Object user = e.userIndex() >= 0 && !r.isNullAt(e.userIndex()) ? r.get(e.userIndex()) : (long) Arrays.hashCode(history);
+        return DrawSeeds.of(plan.seed(), user, e.timeIndex() >= 0 ? r.get(e.timeIndex()) : null);
     }
 
     /** The cold-start output of a row: the most frequent items, with NaN scores. */
@@ -124,7 +162,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             popular[i] = i + 1;     // indices are assigned by descending frequency
             scores[i] = Float.NaN;
         }
-        return output(r, popular, scores, null, new Integer[]{null, null});
+        double[] propensities = new double[popular.length];
+        Arrays.fill(propensities, 1.0);
+        return output(r, popular, scores, plan.exploration().on() ? propensities : null, null, new Integer[]{null, null});
     }
 
     private int[] history(Row r, int numItems) {
@@ -202,14 +242,15 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         return out;
     }
 
-    private Row output(Row in, int[] items, float[] scores, float[] candidateScores, Integer[] ranks) {
+    private Row output(Row in, int[] items, float[] scores, double[] propensities, float[] candidateScores, Integer[] ranks) {
         List<Object> values = new ArrayList<>(in.size() + 3);
         for (int i = 0; i < in.size(); i++) {
             values.add(in.get(i));
         }
         Row[] recs = new Row[items.length];
         for (int i = 0; i < items.length; i++) {
-            recs[i] = RowFactory.create(vocabulary == null ? (Object) items[i] : vocabulary.itemOf(items[i]), scores[i]);
+            Object item = vocabulary == null ? (Object) items[i] : vocabulary.itemOf(items[i]);
+            recs[i] = propensities == null ? RowFactory.create(item, scores[i]) : RowFactory.create(item, scores[i], propensities[i]);
         }
         values.add(recs);
         if (plan.prediction()) {

@@ -39,7 +39,10 @@ import static org.apache.spark.sql.functions.col;
  * changed histories need no retraining.
  *
  * <p>{@link #transform} adds {@code recommendationsCol}, an {@code array<struct<item, score>>} of the top
- * {@code k} items in raw ids (history excluded unless {@code excludeSeen} is false); optionally
+ * {@code k} items in raw ids (history excluded unless {@code excludeSeen} is false), or with
+ * {@code explorationTemperature} T > 0 k items drawn from softmax(score / T), each with its {@code propensity}
+ * (seeded by the model's seed, the {@code userCol} value, or the history where there is no such column, and the
+ * {@code eventTimeCol} value); optionally
  * {@code predictionCol} (top-k indices as {@code array<double>}, for Spark's {@code RankingEvaluator}) and the
  * scores of a candidates column. {@link #recommendForAllUsers} and {@link #recommendForUserSubset} score the
  * histories seen at fit time. Scoring runs in {@code mapPartitions} from a broadcast copy of the weights, one
@@ -116,6 +119,16 @@ public final class SASRecModel extends Model<SASRecModel> implements ScoringPara
         StructType out = schema;
         DataType itemType = vocabulary == null ? DataTypes.IntegerType : vocabulary.type();
         StructType rec = new StructType().add("item", itemType, false).add("score", DataTypes.FloatType, false);
+        if (getExplorationTemperature() > 0) {
+            rec = rec.add("propensity", DataTypes.DoubleType, false);
+        }
+        if (!getEventTimeCol().isEmpty()) {
+            DataType time = Columns.existing(schema, getEventTimeCol()).dataType();
+            if (!time.equals(DataTypes.TimestampType) && !time.equals(DataTypes.LongType)) {
+                throw new IllegalArgumentException("column " + getEventTimeCol() + ": type " + time.simpleString()
+                        + ", expected timestamp or long event times");
+            }
+        }
         Columns.requireAbsent(out, getRecommendationsCol());
         out = out.add(getRecommendationsCol(), new ArrayType(rec, false), false);
         if (!getPredictionCol().isEmpty()) {
@@ -147,13 +160,17 @@ public final class SASRecModel extends Model<SASRecModel> implements ScoringPara
         StructType in = dataset.schema();
         String candidates = getCandidatesCol();
         String target = getTargetCol();
+        String time = getEventTimeCol();
         PartitionScorer.Plan plan = new PartitionScorer.Plan(
                 in.fieldIndex(getItemsCol()),
                 candidates.isEmpty() ? -1 : in.fieldIndex(candidates),
                 target.isEmpty() ? -1 : in.fieldIndex(target),
                 getK(), getExcludeSeen(), getColdStartStrategy().equals("popular"),
                 !getPredictionCol().isEmpty(), getScoringBatchSize(), getItemsCol(), candidates,
-                target, network().config().seed());
+                target, network().config().seed(),
+                new PartitionScorer.Exploration(getExplorationTemperature(),
+                        Arrays.asList(in.fieldNames()).indexOf(getUserCol()),
+                        time.isEmpty() ? -1 : in.fieldIndex(time)));
         Broadcast<NetworkState> bc = broadcast.in(dataset.sparkSession().sparkContext());
         return dataset.toDF().mapPartitions(new PartitionScorer(bc, vocabulary, plan), Encoders.row(out));
     }

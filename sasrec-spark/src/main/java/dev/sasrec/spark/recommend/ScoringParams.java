@@ -2,6 +2,7 @@ package dev.sasrec.spark.recommend;
 
 import dev.sasrec.spark.params.DefaultedParams;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
@@ -94,6 +95,27 @@ public interface ScoringParams<S extends ScoringParams<S>> extends Params {
     default String getCandidateScoresCol() { return getOrDefault(candidateScoresCol()); }
     /** @param v candidate scores column */
     default S setCandidateScoresCol(String v) { return DefaultedParams.set(this, candidateScoresCol(), v); }
+    /** @return exploration temperature param */
+    default DoubleParam explorationTemperature() {
+        return DefaultedParams.atLeast(this, "explorationTemperature",
+                "T >= 0: draw the k items without replacement from softmax(score / T) over the allowed items (Gumbel "
+                        + "top-K) instead of taking the top k, seeded per (model seed, user, event time); each "
+                        + "recommendation then carries its propensity. 0 is the deterministic top k", 0.0, 0.0);
+    }
+    /** @return exploration temperature */
+    default double getExplorationTemperature() { return (Double) getOrDefault(explorationTemperature()); }
+    /** @param v exploration temperature */
+    default S setExplorationTemperature(double v) { return DefaultedParams.set(this, explorationTemperature(), v); }
+    /** @return event time column, empty for none param */
+    default Param<String> eventTimeCol() {
+        return DefaultedParams.string(this, "eventTimeCol",
+                "optional input column (timestamp or long) of the event time that, with the user, seeds exploration's "
+                        + "draw; empty: time 0", "");
+    }
+    /** @return event time column, empty for none */
+    default String getEventTimeCol() { return getOrDefault(eventTimeCol()); }
+    /** @param v event time column, empty for none */
+    default S setEventTimeCol(String v) { return DefaultedParams.set(this, eventTimeCol(), v); }
     /** @return users scored together param */
     default IntParam scoringBatchSize() {
         return DefaultedParams.atLeast(this, "scoringBatchSize",
