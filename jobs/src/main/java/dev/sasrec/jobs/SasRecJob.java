@@ -42,6 +42,8 @@ import static org.apache.spark.sql.functions.col;
  *   <li>{@code evaluate}: ranks each user's last event given the rest (both protocols); writes metrics JSON.</li>
  *   <li>{@code recommend}: top-k for every user from their whole current history; writes Parquet.</li>
  *   <li>{@code run}: train, evaluate and recommend, then prints the metrics and a few recommendations.</li>
+ *   <li>{@code stream}: real-time recommendations from a stream of events (files or Kafka) with the trained model;
+ *       see {@link StreamJob}.</li>
  * </ul>
  * Usage: {@code SasRecJob <command> [--config FILE] [-Dkey=value ...]}. Exit status 0 on success, 1 on failure
  * (with a message naming what failed), 2 on a usage error.
@@ -54,7 +56,7 @@ public final class SasRecJob {
     /** The LeaveOneOutSplitter's columns: every item but the last, and the last. */
     private static final String TEST_INPUT = "testInput";
     private static final String TEST_TARGET = "testTarget";
-    private static final String USAGE = "usage: SasRecJob train|evaluate|recommend|run [--config FILE] [-Dkey=value ...]\n"
+    private static final String USAGE = "usage: SasRecJob train|evaluate|recommend|run|stream [--config FILE] [-Dkey=value ...]\n"
             + "  keys and defaults: conf/reference.conf";
 
     private final JobConfig jobConfig;
@@ -84,7 +86,7 @@ public final class SasRecJob {
             return args.length == 0 ? 2 : 0;
         }
         String command = args[0];
-        if (!List.of("train", "evaluate", "recommend", "run").contains(command)) {
+        if (!List.of("train", "evaluate", "recommend", "run", "stream").contains(command)) {
             System.err.println("unknown command '" + command + "'\n" + USAGE);
             return 2;
         }
@@ -141,6 +143,7 @@ public final class SasRecJob {
             case "train" -> train();
             case "evaluate" -> evaluate();
             case "recommend" -> recommend();
+            case "stream" -> new StreamJob(cfg, spark).run(sasrecStage(PipelineModel.load(cfg.getString("output.model"))));
             case "run" -> {
                 train();
                 Map<String, Object> metrics = evaluate();

@@ -1,0 +1,102 @@
+package dev.sasrec.jobs;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code stream} command on the file source: recommendations and dead letters as Parquet, seeded state. */
+class StreamJobTest {
+
+    private static SparkSession spark;
+    @TempDir
+    static Path shared;
+    private static Path model;
+
+    @BeforeAll
+    static void trainAModel() throws Exception {
+        spark = SparkSession.builder().master("local[2]").appName("sasrec-stream-test")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        model = shared.resolve("trained");
+        new SasRecJob(JobConfig.load(null, trainingSettings(model)), spark).execute("train");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** A small model on the generated log: string users u1.., items i1... */
+    static List<String> trainingSettings(Path out) {
+        return new ArrayList<>(List.of("input.format=generated", "input.generated.users=200",
+                "input.generated.items=50", "input.generated.min-length=8", "input.generated.max-length=12",
+                "model.hiddenUnits=8", "model.maxLen=10", "model.maxEpochs=1", "model.batchSize=64",
+                "model.validationUsers=0", "model.earlyStoppingPatience=0", "output.dir=" + out));
+    }
+
+    @Test
+    void eventsBecomeRefreshedRecommendationsAndUnreadableOnesDeadLetters(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        long t = 1_800_000_000L;
+        Files.writeString(in.resolve("a.json"), String.join("\n",
+                "{\"user\":\"new1\",\"item\":\"i3\",\"timestamp\":" + t + "}",
+                "{\"user\":\"new1\",\"item\":\"i7\",\"timestamp\":" + (t + 60) + "}",
+                "{\"user\":\"u5\",\"item\":\"i2\",\"timestamp\":" + t + "}",
+                "{\"user\":\"new2\",\"item\":\"i4\",\"timestamp\":\"yesterday\"}",
+                "{\"item\":\"i4\",\"timestamp\":" + t + "}",
+                "not an event at all") + "\n");
+        List<String> settings = trainingSettings(model);
+        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
+                "stream.trigger=available-now", "stream.format=json", "stream.seed-from-input=false",
+                "output.stream=" + dir.resolve("recs"), "output.dead-letters=" + dir.resolve("dead"), "recommend.k=5"));
+        new SasRecJob(JobConfig.load(null, settings), spark).execute("stream");
+
+        Map<String, Row> recs = spark.read().parquet(dir.resolve("recs").toString()).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getString(0), r -> r));
+        assertEquals(java.util.Set.of("new1", "u5"), recs.keySet());
+        Row new1 = recs.get("new1");
+        assertEquals(2, new1.getInt(new1.fieldIndex("historyLength")));
+        assertEquals((t + 60) * 1000, new1.getTimestamp(new1.fieldIndex("eventTime")).getTime());
+        List<Row> items = new1.getList(new1.fieldIndex("recommendations"));
+        assertEquals(5, items.size());
+        assertTrue(items.stream().noneMatch(r -> r.getString(0).equals("i3") || r.getString(0).equals("i7")),
+                "the history is left out: " + items);
+        assertEquals(1, recs.get("u5").getInt(recs.get("u5").fieldIndex("historyLength")), "no seed: u5 starts afresh");
+
+        List<String> reasons = spark.read().parquet(dir.resolve("dead").toString()).orderBy("reason")
+                .collectAsList().stream().map(r -> r.getString(r.fieldIndex("reason"))).toList();
+        assertEquals(List.of("column timestamp: value 'yesterday' cannot be parsed as a number of seconds since the "
+                + "epoch (sasrec.input.time-format = seconds)", "column user is null or empty", "column user is null or empty"),
+                reasons);
+    }
+
+    @Test
+    void aStreamSeededFromTheBatchLogContinuesItsUsersHistories(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("a.csv"), "user,item,timestamp\nu5,i2,1800000000\n");
+        List<String> settings = trainingSettings(model);
+        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
+                "stream.trigger=available-now", "stream.seed-from-input=true", "output.stream=" + dir.resolve("recs"),
+                "output.dead-letters=" + dir.resolve("dead")));
+        // the batch log is the generated one (input.format); the stream's files are csv (stream.format)
+        settings.add("stream.format=csv");
+        new SasRecJob(JobConfig.load(null, settings), spark).execute("stream");
+        List<Row> out = spark.read().parquet(dir.resolve("recs").toString()).collectAsList();
+        assertEquals(1, out.size());
+        assertEquals(10, out.get(0).getInt(out.get(0).fieldIndex("historyLength")),
+                "u5's batch history (8 to 12 items) and the new event, the last maxLen = 10 kept");
+        assertEquals(0, spark.read().parquet(dir.resolve("dead").toString()).count(), "the header line is not an event");
+    }
+}
