@@ -1,0 +1,161 @@
+package dev.sasrec.bench;
+
+import dev.sasrec.engine.internal.ResidentMemory;
+import dev.sasrec.engine.model.SasRecConfig;
+import dev.sasrec.engine.model.SasRecNetwork;
+import dev.sasrec.spark.recommend.SASRecModel;
+import dev.sasrec.spark.stream.StreamingRecommender;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.ArraySeq;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.unix_millis;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * Real-time recommendations under load: {@link StreamingRecommender} over a generated model (d = 50, n = 50,
+ * random weights: the cost does not depend on them) of {@code --items} items, its state seeded with
+ * {@code --users} users of {@code --history} items each, fed by Spark's {@code rate} source at {@code --rate}
+ * events per second (each event a uniformly drawn user and item, its event time the time the source made it) with
+ * a micro-batch every {@code --trigger}. The sink ({@code foreachBatch}) computes each batch's rows and takes, for
+ * every refreshed user, the time from the triggering event's arrival to that moment. The first {@code --warmup}
+ * batches (the state's seeding among them) are left out; the next {@code --batches} are measured. Ends with one JSON
+ * line: events_per_second (events processed over the measured batches' wall time), offered_per_second, p50 and
+ * p99 latency (ms), state_users, peak_rss_mb (this JVM: driver and executor in local mode).
+ */
+public final class StreamBenchmark {
+
+    private static final List<Long> LATENCIES = Collections.synchronizedList(new ArrayList<>());
+    private static volatile long measuredFrom = Long.MAX_VALUE;
+
+    private StreamBenchmark() {
+    }
+
+    /** Entry point; see {@code bench/stream.sh}. */
+    public static void main(String[] argv) throws Exception {
+        Args a = new Args(argv, Set.of("users", "items", "history", "rate", "batches", "warmup", "trigger", "partitions",
+                "master"));
+        long users = a.getLong("users", 1_000_000L);
+        int items = a.getInt("items", 100_000);
+        int history = a.getInt("history", 50);
+        int rate = a.getInt("rate", 5_000);
+        int batches = a.getInt("batches", 60);
+        int warmup = a.getInt("warmup", 10);
+        int partitions = a.getInt("partitions", 4);
+        measuredFrom = warmup;
+        Path checkpoint = Files.createTempDirectory("sasrec-stream-bench");
+        SparkSession spark = SparkSession.builder().master(a.get("master", "local[2]")).appName("sasrec-stream-bench")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", partitions)
+                .config("spark.sql.streaming.stateStore.providerClass",
+                        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+                .getOrCreate();
+        SASRecModel model = SASRecModel.fromNetwork(SasRecNetwork.initialise(SasRecConfig.builder()
+                .set("hiddenUnits", 50).set("maxLen", history).build(), items), null).setK(10).setExcludeSeen(true);
+        Dataset<Row> seeds = spark.range(0, users, 1, partitions)
+                .map(new SeedHistory(history, items), Encoders.row(SeedHistory.SCHEMA));
+        Dataset<Row> events = spark.readStream().format("rate").option("rowsPerSecond", rate)
+                .option("numPartitions", partitions).load()
+                .select(pmod(xxhash64(col("value"), lit(1)), lit(users)).cast("string").as("user"),
+                        pmod(xxhash64(col("value"), lit(2)), lit(items)).plus(1).cast("string").as("item"),
+                        col("timestamp"));
+        Dataset<Row> refreshed = new StreamingRecommender(model).setWatermarkDelay("1 minute")
+                .setStateTimeToLiveSeconds(0).transform(events, seeds);
+        StreamingQuery query = refreshed.writeStream().trigger(Trigger.ProcessingTime(a.get("trigger", "1 second")))
+                .option("checkpointLocation", checkpoint.toString())
+                .foreachBatch((VoidFunction2<Dataset<Row>, Long>) StreamBenchmark::sink).start();
+
+        long t0 = System.nanoTime();
+        while (lastBatch(query) < warmup + batches) {
+            if (!query.isActive()) {
+                throw new IllegalStateException("the stream stopped", query.exception().isDefined() ? query.exception().get() : null);
+            }
+            Thread.sleep(200);
+        }
+        query.stop();
+        List<StreamingQueryProgress> measured = new ArrayList<>();
+        for (StreamingQueryProgress p : query.recentProgress()) {
+            if (p.batchId() >= warmup && p.batchId() < warmup + batches) {
+                measured.add(p);
+            }
+        }
+        if (measured.size() < batches) {
+            throw new IllegalStateException("only " + measured.size() + " of the measured batches' progress is kept");
+        }
+        StreamingQueryProgress last = measured.get(measured.size() - 1);
+        System.out.println("last measured batch: durations (ms) " + last.durationMs() + ", state operator "
+                + last.stateOperators()[0].prettyJson().replaceAll("\\s+", " "));
+        long eventsIn = measured.stream().mapToLong(StreamingQueryProgress::numInputRows).sum();
+        long wallMs = java.time.Duration.between(java.time.Instant.parse(measured.get(0).timestamp()),
+                java.time.Instant.parse(measured.get(measured.size() - 1).timestamp())).toMillis()
+                + measured.get(measured.size() - 1).batchDuration();
+        long stateUsers = measured.get(measured.size() - 1).stateOperators()[0].numRowsTotal();
+        long[] latencies;
+        synchronized (LATENCIES) {
+            latencies = LATENCIES.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        System.out.printf(Locale.ROOT, "%d measured batches, %d events in %.1f s (%.0f s since start), mean batch %.0f ms%n",
+                measured.size(), eventsIn, wallMs / 1e3, (System.nanoTime() - t0) / 1e9,
+                measured.stream().mapToLong(StreamingQueryProgress::batchDuration).average().orElse(0));
+        System.out.printf(Locale.ROOT, "{\"events_per_second\": %.0f, \"offered_per_second\": %d, \"p50_latency_ms\": %d, "
+                        + "\"p99_latency_ms\": %d, \"state_users\": %d, \"peak_rss_mb\": %d}%n",
+                eventsIn * 1000.0 / wallMs, rate, percentile(latencies, 0.50), percentile(latencies, 0.99), stateUsers,
+                ResidentMemory.peakMb());
+        spark.stop();
+    }
+
+    /** The sink: computes the batch's rows, then takes each refresh's latency from its triggering event's arrival. */
+    private static void sink(Dataset<Row> batch, long id) {
+        List<Row> times = batch.select(unix_millis(col("eventTime"))).collectAsList();
+        long now = System.currentTimeMillis();
+        if (id >= measuredFrom) {
+            for (Row r : times) {
+                LATENCIES.add(now - r.getLong(0));
+            }
+        }
+    }
+
+    private static long lastBatch(StreamingQuery query) {
+        StreamingQueryProgress p = query.lastProgress();
+        return p == null ? -1 : p.batchId();
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        return sorted.length == 0 ? -1 : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    }
+
+    /** A seeded user: {@code history} items drawn uniformly, from a generator seeded by the user id. */
+    private record SeedHistory(int history, int items) implements MapFunction<Long, Row> {
+        static final StructType SCHEMA = new StructType().add("user", DataTypes.StringType, false)
+                .add("item", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+        @Override
+        public Row call(Long user) {
+            SplittableRandom random = new SplittableRandom(user * 0x9E3779B97F4A7C15L);
+            String[] h = random.ints(history, 1, items + 1).mapToObj(Integer::toString).toArray(String[]::new);
+            return RowFactory.create(Long.toString(user), ArraySeq.unsafeWrapArray(h));
+        }
+    }
+}
