@@ -260,7 +260,8 @@ public final class SasRecJob {
         PipelineModel fitted = PipelineModel.load(cfg.getString("output.model"));
         spark.sparkContext().setJobDescription("SASRec recommend");
         SASRecModel model = sasrecStage(fitted).copy(new org.apache.spark.ml.param.ParamMap()).setItemsCol(INDEX)
-                .setK(cfg.getInt("recommend.k")).setExcludeSeen(cfg.getBoolean("recommend.exclude-seen"));
+                .setK(cfg.getInt("recommend.k")).setExcludeSeen(cfg.getBoolean("recommend.exclude-seen"))
+                .setExplorationTemperature(cfg.getDouble("recommend.exploration-temperature"));
         Dataset<Row> recs = model.transform(indexed(fitted, log)).select(EventLog.USER, model.getOrDefault(model.recommendationsCol()));
         String path = cfg.getString("output.recommendations");
         output.write(path, tmp -> recs.write().parquet(tmp));

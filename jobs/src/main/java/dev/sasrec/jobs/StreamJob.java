@@ -64,7 +64,7 @@ final class StreamJob {
                 "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
         SASRecModel model = trained.copy(new org.apache.spark.ml.param.ParamMap())
                 .setK(cfg.getInt("recommend.k")).setExcludeSeen(cfg.getBoolean("recommend.exclude-seen"))
-                .setExplorationTemperature(stream.getDouble("exploration-temperature"));
+                .setExplorationTemperature(cfg.getDouble("recommend.exploration-temperature"));
         StreamingRecommender recommender = new StreamingRecommender(model).setUserCol(EventLog.USER)
                 .setItemCol(EventLog.ITEM).setTimeCol(EventLog.TIME)
                 .setWatermarkDelay(stream.getString("watermark-delay"))

@@ -85,7 +85,8 @@ class JobConfigTest {
         SASRec defaults = new SASRec();
         SASRec configured = StageParams.apply(new SASRec(), model, "model");
         // Set by the job from output.*, training.* and recommend.*.
-        Set<String> setByTheJob = Set.of("checkpointDir", "initialModel", "k", "excludeSeen");
+        Set<String> setByTheJob = Set.of("checkpointDir", "initialModel", "k", "excludeSeen",
+                "explorationTemperature");
         for (Param<?> p : defaults.params()) {
             if (p.name().endsWith("Col") || setByTheJob.contains(p.name())) {
                 continue;

@@ -99,4 +99,26 @@ class StreamJobTest {
                 "u5's batch history (8 to 12 items) and the new event, the last maxLen = 10 kept");
         assertEquals(0, spark.read().parquet(dir.resolve("dead").toString()).count(), "the header line is not an event");
     }
+
+    @Test
+    void aStreamWithoutACheckpointOrWithAnUnknownSinkOrFormatFailsAtStartNamingTheKey(@TempDir Path dir) {
+        List<String> base = trainingSettings(model);
+        base.add("stream.path=" + dir);
+        Map<String, String> cases = Map.of(
+                "stream.checkpoint=", "configuration key sasrec.stream.checkpoint is empty",
+                "stream.sink=hdfs", "configuration key sasrec.stream.sink: value hdfs, expected parquet, kafka or console",
+                "stream.format=avro", "configuration key sasrec.stream.format: value avro, expected json, csv or tsv",
+                "stream.source=socket", "configuration key sasrec.stream.source: value socket, expected files or kafka",
+                "stream.source=kafka", "sasrec.stream.source = kafka needs sasrec.stream.kafka.bootstrap-servers");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            List<String> settings = new ArrayList<>(base);
+            if (!c.getKey().startsWith("stream.checkpoint")) {
+                settings.add("stream.checkpoint=" + dir.resolve("checkpoint"));
+            }
+            settings.add(c.getKey());
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new SasRecJob(JobConfig.load(null, settings), spark).execute("stream"));
+            assertTrue(e.getMessage().startsWith(c.getValue()), c.getKey() + " -> " + e.getMessage());
+        }
+    }
 }

@@ -56,25 +56,27 @@ class StreamingRecommenderTest {
     void eachMicroBatchRefreshesTheUsersWithNewEventsFromTheirHistoriesInEventTimeOrder() throws Exception {
         StreamingQuery query = start(new StreamingRecommender(MODEL).setWatermarkDelay("1 minute"), null, "refresh");
         try {
-            write("{\"user\":1,\"item\":3,\"timestamp\":" + T + "}", "{\"user\":1,\"item\":1,\"timestamp\":" + (T - 5) + "}",
+            // event-time order differs from arrival order and from item order throughout
+            write("{\"user\":1,\"item\":3,\"timestamp\":" + (T - 5) + "}", "{\"user\":1,\"item\":1,\"timestamp\":" + T + "}",
                     "{\"user\":2,\"item\":7,\"timestamp\":" + T + "}");
             query.processAllAvailable();
-            write("{\"user\":1,\"item\":9,\"timestamp\":" + (T + 20) + "}",
-                    "{\"user\":1,\"item\":4,\"timestamp\":" + (T + 10) + "}",
-                    "{\"user\":1,\"item\":2,\"timestamp\":" + (T - 600) + "}",   // 10 minutes late: behind the watermark
-                    "{\"user\":3,\"item\":999,\"timestamp\":" + (T + 20) + "}",  // an item the model does not know
+            write("{\"user\":1,\"item\":4,\"timestamp\":" + (T + 20) + "}",
+                    "{\"user\":1,\"item\":9,\"timestamp\":" + (T + 10) + "}",
+                    "{\"user\":1,\"item\":6,\"timestamp\":" + (T - 10) + "}",   // older than what is held, not late
+                    "{\"user\":1,\"item\":2,\"timestamp\":" + (T - 600) + "}",  // 10 minutes late: behind the watermark
+                    "{\"user\":3,\"item\":999,\"timestamp\":" + (T + 20) + "}", // an item the model does not know
                     "{\"user\":3,\"item\":5,\"timestamp\":" + (T + 21) + "}",
                     "{\"user\":null,\"item\":5,\"timestamp\":" + (T + 21) + "}");
             query.processAllAvailable();
             List<Row> out = spark.table("refresh").orderBy("eventTime", "user").collectAsList();
             assertEquals(4, out.size(), "users 1 and 2, then users 1 and 3: " + out);
-            assertRefresh(out.get(0), 1, new int[]{1, 3}, T);
+            assertRefresh(out.get(0), 1, new int[]{3, 1}, T);
             assertRefresh(out.get(1), 2, new int[]{7}, T);
-            assertRefresh(out.get(2), 1, new int[]{1, 3, 4, 9}, T + 20);
+            assertRefresh(out.get(2), 1, new int[]{6, 3, 1, 9, 4}, T + 20);
             assertRefresh(out.get(3), 3, new int[]{5}, T + 21);
 
             Map<String, Long> counts = observed(query);
-            assertEquals(9L, counts.get("events"));
+            assertEquals(10L, counts.get("events"));
             assertEquals(1L, counts.get("invalidEvents"));
             assertEquals(1L, counts.get("unknownItems"));
             assertEquals(4L, counts.get("refreshedUsers"));
@@ -135,12 +137,50 @@ class StreamingRecommenderTest {
     }
 
     @Test
+    void exploringStreamsDrawWhatBatchScoringDrawsForTheSameUserHistoryAndTimeWithPropensities() throws Exception {
+        SASRecModel exploring = MODEL.copy(org.apache.spark.ml.param.ParamMap.empty()).setExplorationTemperature(0.05);
+        StreamingQuery query = start(new StreamingRecommender(exploring), null, "explore");
+        try {
+            write("{\"user\":7,\"item\":3,\"timestamp\":" + T + "}", "{\"user\":7,\"item\":8,\"timestamp\":" + (T + 1) + "}");
+            query.processAllAvailable();
+        } finally {
+            query.stop();
+        }
+        Row streamed = spark.table("explore").collectAsList().get(0);
+        Dataset<Row> batch = spark.createDataFrame(List.of(RowFactory.create(7, new Integer[]{3, 8},
+                new java.sql.Timestamp((T + 1) * 1000))), new StructType().add("user", DataTypes.IntegerType)
+                .add("itemIndex", new ArrayType(DataTypes.IntegerType, false)).add("eventTime", DataTypes.TimestampType));
+        Row scored = exploring.copy(org.apache.spark.ml.param.ParamMap.empty()).setEventTimeCol("eventTime")
+                .transform(batch).collectAsList().get(0);
+        assertArrayEquals(items(scored), items(streamed), "(seed, user, event time) draw the same list in both");
+        List<Row> recs = streamed.getList(streamed.fieldIndex("recommendations"));
+        assertEquals(List.of("item", "score", "propensity"), Arrays.asList(recs.get(0).schema().fieldNames()));
+        assertTrue(recs.stream().allMatch(r -> r.getDouble(2) > 0 && r.getDouble(2) <= 1), recs.toString());
+    }
+
+    @Test
     void invalidEventsComeBackWithTheirReason() {
         Dataset<Row> events = spark.createDataFrame(List.of(RowFactory.create(1, 2, T), RowFactory.create(null, 2, T),
                 RowFactory.create(1, null, T), RowFactory.create(1, 2, null)), EVENTS);
         List<String> reasons = new StreamingRecommender(MODEL).invalidEvents(events).select(StreamingRecommender.REASON)
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         assertEquals(List.of("column user is null or empty", "column item is null or empty", "column timestamp is null"), reasons);
+    }
+
+    @Test
+    void aSessionWithoutTheRocksDbStateStoreIsToldWhichSettingItNeeds() {
+        String key = "spark.sql.streaming.stateStore.providerClass";
+        String provider = spark.conf().get(key);
+        spark.conf().unset(key);
+        try {
+            Dataset<Row> events = spark.readStream().schema(EVENTS).json(dir.toString());
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> new StreamingRecommender(MODEL).transform(events));
+            assertTrue(e.getMessage().contains(key + "=org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"),
+                    e.getMessage());
+        } finally {
+            spark.conf().set(key, provider);
+        }
     }
 
     private StreamingQuery start(StreamingRecommender recommender, Dataset<Row> histories, String name) throws Exception {
