@@ -7,7 +7,7 @@ import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
 
-/** Schema checks shared by the sequence stages; every message names the column. */
+/** Schema checks shared by the stages; every message names the column. */
 public final class Columns {
 
     private Columns() {
@@ -30,6 +30,13 @@ public final class Columns {
                     + String.join(", ", schema.fieldNames()));
         }
         return schema.apply(name);
+    }
+
+    /** True where {@code column} is null, or an empty or blank string. */
+    public static org.apache.spark.sql.Column blank(StructType schema, String column) {
+        org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col(column);
+        return schema.apply(column).dataType().equals(DataTypes.StringType)
+                ? c.isNull().or(org.apache.spark.sql.functions.trim(c).equalTo("")) : c.isNull();
     }
 
     /** Fails when {@code name} already exists. */

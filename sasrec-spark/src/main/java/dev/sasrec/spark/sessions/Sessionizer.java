@@ -1,6 +1,7 @@
 package dev.sasrec.spark.sessions;
 
 import dev.sasrec.spark.params.DefaultedParams;
+import dev.sasrec.spark.params.EventParams;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
@@ -35,7 +36,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
@@ -50,7 +50,7 @@ import static org.apache.spark.sql.functions.when;
  * <p>Output columns: the user column, the session column (0-based per user; only when sessions are split), and
  * {@link #outputCol()}, an array of the item column's type.
  */
-public final class Sessionizer extends Transformer implements DefaultParamsWritable {
+public final class Sessionizer extends Transformer implements EventParams<Sessionizer>, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -78,46 +78,6 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     public String uid() {
         return uid;
     }
-
-    /** @return user id column param */
-    public Param<String> userCol() {
-        return DefaultedParams.string(this, "userCol",
-                "user id column (any type)", "user");
-    }
-    /** @return user id column */
-    public String getUserCol() { return getOrDefault(userCol()); }
-    /** @param v user id column */
-    public Sessionizer setUserCol(String v) { set(userCol(), v); return this; }
-
-    /** @return item id column param */
-    public Param<String> itemCol() {
-        return DefaultedParams.string(this, "itemCol",
-                "item id column (any orderable type)", "item");
-    }
-    /** @return item id column */
-    public String getItemCol() { return getOrDefault(itemCol()); }
-    /** @param v item id column */
-    public Sessionizer setItemCol(String v) { set(itemCol(), v); return this; }
-
-    /** @return event time column param */
-    public Param<String> timeCol() {
-        return DefaultedParams.string(this, "timeCol",
-                "event time column: timestamp, or a number in timeUnit since the epoch", "timestamp");
-    }
-    /** @return event time column */
-    public String getTimeCol() { return getOrDefault(timeCol()); }
-    /** @param v event time column */
-    public Sessionizer setTimeCol(String v) { set(timeCol(), v); return this; }
-
-    /** @return unit of a numeric time column param */
-    public Param<String> timeUnit() {
-        return DefaultedParams.choice(this, "timeUnit",
-                "unit of a numeric time column", "seconds", "seconds", "milliseconds");
-    }
-    /** @return unit of a numeric time column */
-    public String getTimeUnit() { return getOrDefault(timeUnit()); }
-    /** @param v unit of a numeric time column */
-    public Sessionizer setTimeUnit(String v) { set(timeUnit(), v); return this; }
 
     /** @return inactivity gap in seconds that starts a new session, 0 for none param */
     public LongParam sessionGapSeconds() {
@@ -250,8 +210,8 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     public java.util.Map<String, Long> invalidEvents(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         StructType schema = dataset.schema();
-        Column kind = when(blank(getUserCol(), schema), lit(USER_INVALID))
-                .when(blank(getItemCol(), schema), lit(ITEM_INVALID))
+        Column kind = when(Columns.blank(schema, getUserCol()), lit(USER_INVALID))
+                .when(Columns.blank(schema, getItemCol()), lit(ITEM_INVALID))
                 .when(badTime(schema), lit(TIME_INVALID));
         java.util.Map<String, Long> counts = new java.util.TreeMap<>();
         for (Row r : dataset.select(kind.as("kind")).filter(col("kind").isNotNull()).groupBy("kind").count().collectAsList()) {
@@ -272,16 +232,10 @@ public final class Sessionizer extends Transformer implements DefaultParamsWrita
     /** Null when the event is valid, otherwise what is wrong with it, naming the column and the value. */
     private Column invalidReason(StructType schema) {
         String expectedTime = ", expected a timestamp or a non-negative, finite number of " + getTimeUnit() + " since the epoch";
-        return when(blank(getUserCol(), schema), lit("column " + getUserCol() + " is null or empty"))
-                .when(blank(getItemCol(), schema), lit("column " + getItemCol() + " is null or empty"))
+        return when(Columns.blank(schema, getUserCol()), lit("column " + getUserCol() + " is null or empty"))
+                .when(Columns.blank(schema, getItemCol()), lit("column " + getItemCol() + " is null or empty"))
                 .when(badTime(schema), concat(lit("column " + getTimeCol() + " has value "),
                         coalesce(col(getTimeCol()).cast("string"), lit("null")), lit(expectedTime)));
-    }
-
-    /** Null, or an empty or blank string. */
-    private static Column blank(String column, StructType schema) {
-        Column c = col(column);
-        return schema.apply(column).dataType().equals(DataTypes.StringType) ? c.isNull().or(trim(c).equalTo("")) : c.isNull();
     }
 
     /** Null, NaN, negative or infinite. */

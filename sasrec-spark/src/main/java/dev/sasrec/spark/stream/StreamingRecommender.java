@@ -2,6 +2,7 @@ package dev.sasrec.spark.stream;
 
 import dev.sasrec.spark.index.ItemVocabulary;
 import dev.sasrec.spark.params.DefaultedParams;
+import dev.sasrec.spark.params.EventParams;
 import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.schema.Columns;
 import org.apache.spark.api.java.function.MapFunction;
@@ -36,7 +37,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
@@ -64,7 +64,7 @@ import static org.apache.spark.sql.functions.when;
  * query and start it again with the new model and the same checkpoint location. The state can be seeded from batch
  * histories ({@link #transform(Dataset, Dataset)}).
  */
-public final class StreamingRecommender extends Transformer {
+public final class StreamingRecommender extends Transformer implements EventParams<StreamingRecommender> {
 
     private static final long serialVersionUID = 1L;
     /** Name of the observed metrics in the streaming query's progress. */
@@ -97,44 +97,6 @@ public final class StreamingRecommender extends Transformer {
     public SASRecModel model() {
         return model;
     }
-
-    /** @return user id column param */
-    public Param<String> userCol() {
-        return DefaultedParams.string(this, "userCol", "user id column of the events and of the output", "user");
-    }
-    /** @return user id column */
-    public String getUserCol() { return getOrDefault(userCol()); }
-    /** @param v user id column */
-    public StreamingRecommender setUserCol(String v) { set(userCol(), v); return this; }
-
-    /** @return raw item id column param */
-    public Param<String> itemCol() {
-        return DefaultedParams.string(this, "itemCol", "raw item id column of the events", "item");
-    }
-    /** @return raw item id column */
-    public String getItemCol() { return getOrDefault(itemCol()); }
-    /** @param v raw item id column */
-    public StreamingRecommender setItemCol(String v) { set(itemCol(), v); return this; }
-
-    /** @return event time column param */
-    public Param<String> timeCol() {
-        return DefaultedParams.string(this, "timeCol",
-                "event time column: a timestamp, or a number of timeUnit since the epoch", "timestamp");
-    }
-    /** @return event time column */
-    public String getTimeCol() { return getOrDefault(timeCol()); }
-    /** @param v event time column */
-    public StreamingRecommender setTimeCol(String v) { set(timeCol(), v); return this; }
-
-    /** @return unit of numeric event times param */
-    public Param<String> timeUnit() {
-        return DefaultedParams.choice(this, "timeUnit", "unit of a numeric event time column", "seconds",
-                "seconds", "milliseconds");
-    }
-    /** @return unit of numeric event times */
-    public String getTimeUnit() { return getOrDefault(timeUnit()); }
-    /** @param v unit of numeric event times */
-    public StreamingRecommender setTimeUnit(String v) { set(timeUnit(), v); return this; }
 
     /** @return watermark delay param */
     public Param<String> watermarkDelay() {
@@ -293,14 +255,9 @@ public final class StreamingRecommender extends Transformer {
     }
 
     private Column invalidReason(StructType schema) {
-        return when(blank(getUserCol(), schema), lit("column " + getUserCol() + " is null or empty"))
-                .when(blank(getItemCol(), schema), lit("column " + getItemCol() + " is null or empty"))
+        return when(Columns.blank(schema, getUserCol()), lit("column " + getUserCol() + " is null or empty"))
+                .when(Columns.blank(schema, getItemCol()), lit("column " + getItemCol() + " is null or empty"))
                 .when(col(getTimeCol()).isNull(), lit("column " + getTimeCol() + " is null"));
-    }
-
-    private static Column blank(String column, StructType schema) {
-        Column c = col(column);
-        return schema.apply(column).dataType().equals(DataTypes.StringType) ? c.isNull().or(trim(c).equalTo("")) : c.isNull();
     }
 
     private static boolean isIntegral(DataType t) {
