@@ -198,7 +198,7 @@ public final class StreamingRecommender extends Transformer implements EventPara
         KeyValueGroupedDataset<String, Row> byUser = rows.groupByKey(
                 (MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING());
         int n = getHistoryLength() > 0 ? getHistoryLength() : model.network().config().maxLen();
-        Broadcast<Map<String, Integer>> indices = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+        Broadcast<Map<String, Integer>> indices = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(indices());
         RecentItemsProcessor processor = new RecentItemsProcessor(n, Duration.ofSeconds(getStateTimeToLiveSeconds()), indices);
         Dataset<Refresh> refreshed;
