@@ -3,14 +3,12 @@ package dev.sasrec.bench;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.UserSequences;
 import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
-import dev.sasrec.engine.eval.MostPopular;
 import dev.sasrec.engine.eval.Protocol;
 import dev.sasrec.engine.eval.RankingMetrics;
 import dev.sasrec.engine.internal.NativeThreads;
 import dev.sasrec.engine.model.Recipe;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.model.SasRecNetwork;
-import dev.sasrec.engine.score.ItemScoring;
 import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.engine.train.SasRecTrainer;
 import dev.sasrec.engine.train.TrainingBackend;
@@ -85,10 +83,10 @@ public final class QualityBenchmark {
             double loss = trainer.trainEpoch(train);
             RankingMetrics[] validation;
             try (Scorer scorer = trainer.network().newScorer()) {
-                validation = both(scorer, split, LeaveOneOutEvaluator.Split.VALIDATION, evalUsers, config.seed());
+                validation = BothProtocols.evaluate(scorer, split, LeaveOneOutEvaluator.Split.VALIDATION, evalUsers, config.seed());
                 // Training and validation are what a run with early stopping spends; the test split is the benchmark's.
                 trainingSeconds += (System.nanoTime() - t0) / 1e9;
-                RankingMetrics[] test = both(scorer, split, LeaveOneOutEvaluator.Split.TEST, evalUsers, config.seed());
+                RankingMetrics[] test = BothProtocols.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST, evalUsers, config.seed());
                 double chosen = validation[select == Protocol.FULL ? 1 : 0].ndcg();
                 if (chosen > best) {
                     best = chosen;
@@ -103,11 +101,7 @@ public final class QualityBenchmark {
             }
         }
 
-        int[][] testInputs = new int[split.numUsers()][];
-        for (int u = 0; u < testInputs.length; u++) {
-            testInputs[u] = split.testInput(u);
-        }
-        RankingMetrics[] popular = both(MostPopular.of(testInputs, split.numItems()), split,
+        RankingMetrics[] popular = BothProtocols.evaluate(BothProtocols.popular(split), split,
                 LeaveOneOutEvaluator.Split.TEST, evalUsers, config.seed());
         System.out.printf(Locale.ROOT, "most-popular baseline, test: sampled NDCG@10 %.4f HR@10 %.4f, full NDCG@10 %.4f "
                 + "HR@10 %.4f%n", popular[0].ndcg(), popular[0].hitRate(), popular[1].ndcg(), popular[1].hitRate());
@@ -116,14 +110,6 @@ public final class QualityBenchmark {
                         + "\"popular_sampled_ndcg10\": %.4f, \"popular_full_ndcg10\": %.4f, \"selected_by\": \"%s\"}%n",
                 recipe.key(), bestEpoch, secondsToBest, bestTest[0].ndcg(), bestTest[0].hitRate(), bestTest[1].ndcg(),
                 bestTest[1].hitRate(), popular[0].ndcg(), popular[1].ndcg(), "validation_" + select.label() + "_ndcg10");
-    }
-
-    /** The sampled, then the full protocol's NDCG@10 and HR@10 on one split. */
-    private static RankingMetrics[] both(ItemScoring scorer, LeaveOneOutSplit split, LeaveOneOutEvaluator.Split which,
-                                         int users, long seed) {
-        return new RankingMetrics[]{
-                LeaveOneOutEvaluator.evaluate(scorer, split, which, Protocol.SAMPLED_100, 10, users, seed),
-                LeaveOneOutEvaluator.evaluate(scorer, split, which, Protocol.FULL, 10, users, seed)};
     }
 
     private static Protocol selection(String name) {

@@ -4,8 +4,6 @@ package dev.sasrec.bench;
 import dev.sasrec.engine.data.LeaveOneOutSplit;
 import dev.sasrec.engine.data.UserSequences;
 import dev.sasrec.engine.eval.LeaveOneOutEvaluator;
-import dev.sasrec.engine.eval.MostPopular;
-import dev.sasrec.engine.eval.Protocol;
 import dev.sasrec.engine.eval.RankingMetrics;
 import dev.sasrec.engine.internal.NativeThreads;
 import dev.sasrec.engine.internal.ResidentMemory;
@@ -86,10 +84,8 @@ public final class TrainBenchmark {
             System.out.println(r.progressLine(epochs) + "  rss " + ResidentMemory.currentMb() + " MB");
             if (evalEvery > 0 && (r.epoch() % evalEvery == 0 || r.epoch() == epochs)) {
                 try (Scorer scorer = trainer.network().newScorer()) {
-                    last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
-                            Protocol.SAMPLED_100, 10, evalUsers, config.seed());
-                    last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
-                            Protocol.FULL, 10, evalUsers, config.seed());
+                    System.arraycopy(BothProtocols.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST, evalUsers,
+                            config.seed()), 0, last, 0, 2);
                 }
                 System.out.println("curve epoch " + r.epoch() + ": " + last[0] + " | " + last[1]);
             }
@@ -105,23 +101,17 @@ public final class TrainBenchmark {
             scoreSeconds = ScoreAllUsers.seconds(pool, split, 10);
         }
         if (last[0] == null) {
-            Scorer scorer = network.newScorer();
-            last[0] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
-                    Protocol.SAMPLED_100, 10, evalUsers, config.seed());
-            last[1] = LeaveOneOutEvaluator.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST,
-                    Protocol.FULL, 10, evalUsers, config.seed());
+            try (Scorer scorer = network.newScorer()) {
+                System.arraycopy(BothProtocols.evaluate(scorer, split, LeaveOneOutEvaluator.Split.TEST, evalUsers,
+                        config.seed()), 0, last, 0, 2);
+            }
         }
 
-        // The most-popular baseline on the same users, negatives and protocols, counted over the test inputs.
-        int[][] testInputs = new int[split.numUsers()][];
-        for (int u = 0; u < testInputs.length; u++) {
-            testInputs[u] = split.testInput(u);
-        }
-        MostPopular popular = MostPopular.of(testInputs, split.numItems());
-        RankingMetrics popularSampled = LeaveOneOutEvaluator.evaluate(popular, split, LeaveOneOutEvaluator.Split.TEST,
-                Protocol.SAMPLED_100, 10, evalUsers, config.seed());
-        RankingMetrics popularFull = LeaveOneOutEvaluator.evaluate(popular, split, LeaveOneOutEvaluator.Split.TEST,
-                Protocol.FULL, 10, evalUsers, config.seed());
+        // The most-popular baseline on the same users, negatives and protocols.
+        RankingMetrics[] popularBoth = BothProtocols.evaluate(BothProtocols.popular(split), split,
+                LeaveOneOutEvaluator.Split.TEST, evalUsers, config.seed());
+        RankingMetrics popularSampled = popularBoth[0];
+        RankingMetrics popularFull = popularBoth[1];
         System.out.println("most-popular baseline: " + popularSampled + " | " + popularFull);
 
         double median = median(epochSeconds);
