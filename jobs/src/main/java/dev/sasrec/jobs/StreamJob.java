@@ -86,12 +86,21 @@ final class StreamJob {
         try {
             dead = start(deadLetters, sink, DEAD_LETTERS, checkpoint + "/dead-letters",
                     cfg.getString("output.dead-letters"), stream.getString("kafka.dead-letter-topic"));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // Spark's sinks may throw checked Hadoop exceptions here
             recs.stop();
             throw e;
         }
         LOG.info("streaming {} into {} (checkpoint {})", stream.getString("source"), sink, checkpoint);
         try {
+            // Until both have ended; a query that failed throws here, and the other is stopped below.
+            while (recs.isActive() || dead.isActive()) {
+                for (StreamingQuery q : List.of(recs, dead)) {
+                    if (!q.isActive()) {
+                        q.awaitTermination();
+                    }
+                }
+                (recs.isActive() ? recs : dead).awaitTermination(500);
+            }
             recs.awaitTermination();
             dead.awaitTermination();
         } finally {

@@ -121,4 +121,21 @@ class StreamJobTest {
             assertTrue(e.getMessage().startsWith(c.getValue()), c.getKey() + " -> " + e.getMessage());
         }
     }
+
+    @Test
+    void whenTheDeadLetterQueryCannotStartTheRecommendationsQueryIsStoppedAndTheCommandFails(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("a.json"), "{\"user\":\"u1\",\"item\":\"i2\",\"timestamp\":1800000000}\nnot an event\n");
+        Path blocker = Files.writeString(dir.resolve("a-file"), "not a directory");
+        List<String> settings = trainingSettings(model);
+        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
+                "stream.trigger=1 second", "output.stream=" + dir.resolve("recs"),
+                // the dead letters cannot be written: their directory would be inside a file
+                "output.dead-letters=" + blocker.resolve("dead")));
+        SasRecJob job = new SasRecJob(JobConfig.load(null, settings), spark);
+        Exception e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(2),
+                () -> org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> job.execute("stream")),
+                "a processing-time stream whose dead-letter query failed to start kept running");
+        assertTrue(spark.streams().active().length == 0, "both queries stopped: " + e);
+    }
 }
