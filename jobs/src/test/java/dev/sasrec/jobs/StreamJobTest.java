@@ -138,4 +138,25 @@ class StreamJobTest {
                 "a processing-time stream whose dead-letter query failed to start kept running");
         assertTrue(spark.streams().active().length == 0, "both queries stopped: " + e);
     }
+
+    @Test
+    void theConsoleSinkPrintsEachMicroBatchsRecommendationsAndDeadLetters(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("a.json"), "{\"user\":\"c1\",\"item\":\"i2\",\"timestamp\":1800000000}\nnot an event\n");
+        List<String> settings = trainingSettings(model);
+        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
+                "stream.trigger=available-now", "stream.sink=console"));
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            new SasRecJob(JobConfig.load(null, settings), spark).execute("stream");
+        } finally {
+            System.setOut(stdout);
+        }
+        String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("|c1  |") || text.contains("|c1|"), "the refreshed user is printed:\n" + text);
+        assertTrue(text.contains("not an event") && text.contains("column user is null or empty"),
+                "the dead letter and its reason are printed:\n" + text);
+    }
 }
