@@ -86,25 +86,21 @@ final class EventLog {
         String format = input.getString("time-format");
         boolean text = raw.schema().apply(time).dataType().equals(DataTypes.StringType);
         Column parsed;
-        String expected;
         switch (format) {
             case "seconds", "milliseconds" -> {
                 if (!text) {
                     return col(time);
                 }
                 parsed = col(time).try_cast(DataTypes.DoubleType);
-                expected = "a number of " + format + " since the epoch";
             }
             case "timestamp" -> {
                 if (!text) {
                     return col(time);
                 }
                 parsed = col(time).try_cast(DataTypes.TimestampType);
-                expected = "a timestamp";
             }
             default -> {
                 parsed = try_to_timestamp(col(time).cast(DataTypes.StringType), lit(format));
-                expected = "a time of the pattern '" + format + "'";
             }
         }
         Column unparsable = col(time).isNotNull().and(parsed.isNull());
@@ -116,9 +112,18 @@ final class EventLog {
                     "column %s: %,d of %,d rows cannot be parsed as %s (sasrec.input.time-format = %s), for example "
                             + "value '%s'; fix or remove those rows, or set sasrec.input.time-format to what the "
                             + "column holds (seconds, milliseconds, timestamp or a date-time pattern)",
-                    time, count, rows, expected, format, bad.get(0).get(0)));
+                    time, count, rows, expected(format), format, bad.get(0).get(0)));
         }
         return parsed;
+    }
+
+    /** What a time of {@code sasrec.input.time-format} {@code format} looks like, for error messages. */
+    static String expected(String format) {
+        return switch (format) {
+            case "seconds", "milliseconds" -> "a number of " + format + " since the epoch";
+            case "timestamp" -> "a timestamp";
+            default -> "a time of the pattern '" + format + "'";
+        };
     }
 
     /** The generated log that {@code sasrec.input.generated} describes. */

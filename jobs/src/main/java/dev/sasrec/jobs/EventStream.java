@@ -112,7 +112,7 @@ final class EventStream {
                 .when(blank(col("f." + item)), lit("column " + item + " is null or empty"))
                 .when(rawTime.isNull(), lit("column " + time + " is null"))
                 .when(timestamp.isNull(), concat(lit("column " + time + ": value '"), rawTime,
-                        lit("' cannot be parsed as " + expected(timeFormat) + " (sasrec.input.time-format = " + timeFormat + ")")));
+                        lit("' cannot be parsed as " + EventLog.expected(timeFormat) + " (sasrec.input.time-format = " + timeFormat + ")")));
         return fieldsOf.select(col(EVENT), col("f." + user).as(EventLog.USER), col("f." + item).as(EventLog.ITEM),
                 timestamp.as(EventLog.TIME), reason.as(REASON));
     }
@@ -131,13 +131,6 @@ final class EventStream {
         return when(number.between(-bound, bound), number);
     }
 
-    private static String expected(String format) {
-        return switch (format) {
-            case "seconds", "milliseconds" -> "a number of " + format + " since the epoch";
-            case "timestamp" -> "a timestamp";
-            default -> "a time of the pattern '" + format + "'";
-        };
-    }
 
     private static Column blank(Column c) {
         return coalesce(trim(c), lit("")).equalTo("");

@@ -73,7 +73,7 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
                 historyLength);
         state.update(merged);
         expireAfter(merged);
-        int[] history = merged.getItems().length == 0 ? new int[0] : new int[merged.getItems().length];
+        int[] history = new int[merged.getItems().length];
         int n = 0;
         for (String item : merged.getItems()) {
             Integer index = known.get(item);
