@@ -1,6 +1,7 @@
 package dev.sasrec.engine.cpu;
 
 import dev.sasrec.engine.internal.Blas;
+import dev.sasrec.engine.internal.Exponentials;
 
 import java.util.Arrays;
 
@@ -101,11 +102,7 @@ final class CausalAttention {
                 w[s] = dot * scale;
                 max = Math.max(max, w[s]);
             }
-            double sum = 0;
-            for (int s = 0; s < len; s++) {
-                w[s] = (float) Math.exp(w[s] - max);
-                sum += w[s];
-            }
+            double sum = Exponentials.expMinus(w, 0, len, max);
             float inv = (float) (1.0 / sum);
             int o = outOffset + col;
             Arrays.fill(out, o, o + dh, 0f);
@@ -164,12 +161,7 @@ final class CausalAttention {
             for (int s = 0; s <= t; s++) {
                 max = Math.max(max, p[row + s]);
             }
-            double sum = 0;
-            for (int s = 0; s <= t; s++) {
-                float e = (float) Math.exp(p[row + s] - max);
-                p[row + s] = e;
-                sum += e;
-            }
+            double sum = Exponentials.expMinus(p, row, row + t + 1, max);
             float inv = (float) (1.0 / sum);
             for (int s = 0; s <= t; s++) {
                 p[row + s] *= inv;

@@ -1,6 +1,7 @@
 package dev.sasrec.engine.loss;
 
 import dev.sasrec.engine.internal.Blas;
+import dev.sasrec.engine.internal.Exponentials;
 import dev.sasrec.engine.internal.ItemRowGradients;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -91,12 +92,7 @@ final class FullSoftmax implements LossHead {
                 for (int j = 0; j < numItems; j++) {
                     max = Math.max(max, logits[lo + j]);
                 }
-                double sum = 0;
-                for (int j = 0; j < numItems; j++) {
-                    float e = (float) Math.exp(logits[lo + j] - max);
-                    logits[lo + j] = e;
-                    sum += e;
-                }
+                double sum = Exponentials.expMinus(logits, lo, lo + numItems, max);
                 loss += Math.log(sum) + max - targetLogit;
                 float norm = (float) (scale / sum);
                 for (int j = 0; j < numItems; j++) {

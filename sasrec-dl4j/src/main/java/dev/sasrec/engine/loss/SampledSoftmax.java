@@ -2,6 +2,7 @@ package dev.sasrec.engine.loss;
 
 import dev.sasrec.engine.internal.Blas;
 import dev.sasrec.engine.internal.EncoderInputs;
+import dev.sasrec.engine.internal.Exponentials;
 import dev.sasrec.engine.internal.HostArrays;
 import dev.sasrec.engine.internal.ItemRowGradients;
 import dev.sasrec.engine.internal.RowScatter;
@@ -128,11 +129,12 @@ final class SampledSoftmax extends TargetScoringHead {
                     }
                 }
                 float positiveExp = (float) Math.exp(positive - max);
-                double sum = positiveExp;
+                double sum = positiveExp + Exponentials.expMinus(logits, lo, lo + k, max);
                 for (int j = 0; j < k; j++) {
-                    float e = table[j] == target ? 0f : (float) Math.exp(logits[lo + j] - max);
-                    logits[lo + j] = e;
-                    sum += e;
+                    if (table[j] == target) {
+                        sum -= logits[lo + j];
+                        logits[lo + j] = 0f;
+                    }
                 }
                 loss += Math.log(sum) + max - positive;
                 float norm = (float) (scale / sum);
