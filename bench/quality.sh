@@ -10,12 +10,11 @@
 # Options: --recipe paper|ce|sampled-ce (default ce)  --data FILE  --max-epochs 200  --patience 10
 #          --select sampled|full (the validation protocol that picks the best epoch; default sampled for the
 #          paper recipe, whose figures the paper reports under that protocol, full for the others)
-#          --set name=value[,name=value...] (hyper-parameters over the recipe's, e.g. --set dropout=0.2,seed=7)
+#          --set name=value[,name=value...] (hyper-parameters over the recipe's, e.g. --set dropout=0.2,seed=7,
+#          or allWindows=true to train every window of a long history)
 #          --max-history K (each user's last K items, to emulate short histories)  --threads 2  --seed 42
-#          --windows last|all (last: each user's last n + 1 items, as the engine trains; all: histories longer
-#          than n + 1 cut into windows of n + 1 items, so every item is a target once an epoch)
 #          --eval-users N (evaluate N users drawn at random; default all)
 # JVM options can be passed through SASREC_JAVA_OPTS.
 set -euo pipefail
 source "$(dirname "$0")/engine-on-ml1m.sh"
-engine_on_ml1m "$0" 19 dev.sasrec.bench.QualityBenchmark "$@"
+engine_on_ml1m "$0" 18 dev.sasrec.bench.QualityBenchmark "$@"

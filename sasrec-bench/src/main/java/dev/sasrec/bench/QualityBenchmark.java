@@ -17,9 +17,6 @@ import dev.sasrec.engine.train.TrainingSet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -40,7 +37,7 @@ public final class QualityBenchmark {
     /** Entry point; see {@code bench/quality.sh --help}. */
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, Set.of("recipe", "data", "max-epochs", "patience", "select", "threads", "seed",
-                "eval-users", "max-history", "set", "windows"));
+                "eval-users", "max-history", "set"));
         Recipe recipe = Recipe.named(a.get("recipe", BEST.key()));
         Protocol select = selection(a.get("select", recipe == Recipe.PAPER ? "sampled" : "full"));
         int threads = a.getInt("threads", 2);
@@ -69,12 +66,6 @@ public final class QualityBenchmark {
         UserSequences seqs = TrainBenchmark.lastItems(UserSequences.read(data), a.getInt("max-history", Integer.MAX_VALUE));
         LeaveOneOutSplit split = LeaveOneOutSplit.of(seqs);
         TrainingSet train = TrainingSet.of(split);
-        String windows = a.get("windows", "last");
-        if (windows.equals("all")) {
-            train = allWindows(train, config.maxLen());
-        } else if (!windows.equals("last")) {
-            throw new IllegalArgumentException("--windows: invalid value '" + windows + "', expected last or all");
-        }
         System.out.printf(Locale.ROOT, "data %s: %d users, %d items, %d interactions; recipe %s, best epoch by "
                         + "validation %s NDCG@10, patience %d; config %s%n", data, seqs.numUsers(), seqs.numItems(),
                 seqs.numInteractions(), recipe.key(), select.label(), patience, config.toMap());
@@ -128,25 +119,5 @@ public final class QualityBenchmark {
             }
         }
         throw new IllegalArgumentException("--select: invalid value '" + name + "', expected sampled or full");
-    }
-
-    /**
-     * Every training position of each user instead of the last {@code maxLen}: a history longer than
-     * {@code maxLen + 1} is cut, from its end, into windows of {@code maxLen + 1} items, neighbours sharing one item
-     * (an earlier window's last target is the input of the next window's first position), so that every item but
-     * the first is a target exactly once an epoch; each window trains as a sequence of its own, with the user's seen
-     * items.
-     */
-    static TrainingSet allWindows(TrainingSet train, int maxLen) {
-        List<int[]> sequences = new ArrayList<>();
-        List<int[]> seen = new ArrayList<>();
-        for (int u = 0; u < train.size(); u++) {
-            int[] s = train.sequences()[u];
-            for (int end = s.length; end >= 2; end -= maxLen) {
-                sequences.add(Arrays.copyOfRange(s, Math.max(0, end - maxLen - 1), end));
-                seen.add(train.seen()[u]);
-            }
-        }
-        return new TrainingSet(sequences.toArray(new int[0][]), seen.toArray(new int[0][]), train.skippedUsers());
     }
 }

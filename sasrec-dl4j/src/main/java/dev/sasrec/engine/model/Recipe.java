@@ -9,15 +9,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A named training recipe: a loss and the hyper-parameters that go with it, as measured on MovieLens-1M
+ * A named training recipe: a loss and the hyper-parameters that go with it, as chosen on MovieLens-1M's validation split
  * (docs/MODEL.md). Every recipe sets the same hyper-parameters ({@link #hyperParameters()}), so applying one after another leaves
  * nothing of the first; a value set after the recipe overrides it.
  */
 public enum Recipe {
     /** The paper's: BCE with one negative per position, d = 50, dropout 0.2. */
     PAPER(Map.of("loss", "bce", "hiddenUnits", "50", "dropout", "0.2")),
-    /** Full softmax cross-entropy ("SASRec+"), d = 64, dropout 0.1. */
-    CE(Map.of("loss", "ce", "hiddenUnits", "64", "dropout", "0.1")),
+    /**
+     * Full softmax cross-entropy ("SASRec+"), d = 64, dropout 0.1, learning rate 0.002, every window of a long
+     * history trained.
+     */
+    CE(Map.of("loss", "ce", "hiddenUnits", "64", "dropout", "0.1", "learningRate", "0.002", "allWindows", "true")),
     /** Softmax over 3,000 negatives shared by the batch, d = 64, dropout 0.1. */
     SAMPLED_CE(Map.of("loss", "sampled", "numNegatives", "3000", "hiddenUnits", "64", "dropout", "0.1"));
 
@@ -66,7 +69,8 @@ public enum Recipe {
     }
 
     private static final class Keys {
-        static final List<String> ALL = List.of("loss", "numNegatives", "gbceCalibration", "hiddenUnits", "dropout");
+        static final List<String> ALL = List.of("loss", "numNegatives", "gbceCalibration", "hiddenUnits", "dropout",
+                "learningRate", "allWindows");
     }
 
     /** Sets this recipe's hyper-parameters on {@code builder}. */

@@ -69,7 +69,11 @@ public record SasRecConfig(
         @Hyper(doc = "lazy Adam: item rows the step did not touch keep their parameters and moments, so a step "
                 + "costs the items it read rather than the catalogue (false: every parameter moves every step)",
                 defaultValue = "false")
-        boolean lazyAdam) implements java.io.Serializable {
+        boolean lazyAdam,
+        @Hyper(doc = "train on every window of maxLen + 1 items of a longer history (cut from its end, neighbours "
+                + "sharing one item, so that every item is a target once an epoch), each as a sequence of its own; "
+                + "false trains each history's last window only, as the paper does", defaultValue = "false")
+        boolean allWindows) implements java.io.Serializable {
 
     /** Checks what one definition cannot: the heads divide the width. {@link Builder#build()} checks the rest. */
     public SasRecConfig {

@@ -41,6 +41,9 @@ public final class SasRecTrainer {
     private final BatchGradients step;
     private final boolean collects;
     private final SplittableRandom shuffler;
+    /** With {@code allWindows}: the training set last cut into windows, and its windows. */
+    private TrainingSet windowsOf;
+    private TrainingSet windows;
     private final ChangedRows changed;
     private int iteration;
     private int epoch;
@@ -255,12 +258,23 @@ public final class SasRecTrainer {
         return EpochBatches.plan(data, config.batchSize(), config.bucketByLength(), new SplittableRandom(seed));
     }
 
-    /** Trains one epoch: every user of {@code data} once, in a seeded random order. */
+    /**
+     * Trains one epoch: every user of {@code data} once, in a seeded random order (with {@code allWindows}, every
+     * window of every user's sequence once: {@link TrainingSet#allWindows}).
+     */
     public double trainEpoch(TrainingSet data) {
+        TrainingSet epochData = data;
+        if (config.allWindows()) {
+            if (windowsOf != data) {
+                windows = data.allWindows(config.maxLen());
+                windowsOf = data;
+            }
+            epochData = windows;
+        }
         double lossSum = 0;
-        List<int[]> batches = EpochBatches.plan(data, config.batchSize(), config.bucketByLength(), shuffler);
+        List<int[]> batches = EpochBatches.plan(epochData, config.batchSize(), config.bucketByLength(), shuffler);
         for (int[] users : batches) {
-            lossSum += trainStep(data, users);
+            lossSum += trainStep(epochData, users);
         }
         epoch++;
         return lossSum / batches.size();

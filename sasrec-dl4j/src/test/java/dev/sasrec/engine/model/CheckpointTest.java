@@ -26,7 +26,7 @@ class CheckpointTest {
         SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 6).set("maxLen", 7).set("numBlocks", 1).set("numHeads", 3).set("dropout", 0.35)
                 .set("l2Emb", 0.01).set("learningRate", 0.002).set("beta1", 0.8).set("beta2", 0.95).set("epsilon", 1e-7).set("batchSize", 17)
                 .set("loss", Loss.SAMPLED).set("numNegatives", 9).set("gbceCalibration", 0.3).set("preLayerNorm", true).set("layerNormEps", 1e-6).set("seed", 77)
-                .set("bucketByLength", true).set("gradientClipNorm", 2.5).set("lazyAdam", true).build();
+                .set("bucketByLength", true).set("gradientClipNorm", 2.5).set("lazyAdam", true).set("allWindows", true).build();
         Map<String, String> defaults = SasRecConfig.builder().build().toMap();
         config.toMap().forEach((key, value) -> assertNotEquals(defaults.get(key), value, key + " is at its default"));
         // 2,000 items: more parameters than one 8,192-float chunk of the format, and not a multiple of it.

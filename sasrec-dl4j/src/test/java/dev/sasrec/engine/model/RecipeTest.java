@@ -4,6 +4,7 @@ import dev.sasrec.engine.loss.Loss;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,8 @@ class RecipeTest {
         assertEquals(Loss.CE, ce.loss());
         assertEquals(64, ce.hiddenUnits());
         assertEquals(0.1, ce.dropout());
+        assertEquals(0.002, ce.learningRate());
+        assertTrue(ce.allWindows());
         SasRecConfig sampled = Recipe.named(" Sampled-CE ").applyTo(SasRecConfig.builder()).build();
         assertEquals(Loss.SAMPLED, sampled.loss());
         assertEquals(3000, sampled.numNegatives());
@@ -29,13 +32,15 @@ class RecipeTest {
 
     @Test
     void aRecipeAppliedAfterAnotherLeavesNothingOfItAndLaterValuesWin() {
-        SasRecConfig config = Recipe.PAPER.applyTo(Recipe.SAMPLED_CE.applyTo(SasRecConfig.builder().set("gbceCalibration", 0.2)))
-                .set("dropout", 0.3).build();
+        SasRecConfig config = Recipe.PAPER.applyTo(Recipe.CE.applyTo(Recipe.SAMPLED_CE.applyTo(
+                SasRecConfig.builder().set("gbceCalibration", 0.2)))).set("dropout", 0.3).build();
         assertEquals(Loss.BCE, config.loss());
         assertEquals(100, config.numNegatives(), "the sampled-ce recipe's 3,000 negatives are gone");
         assertEquals(0.75, config.gbceCalibration(), "a recipe key the recipes do not name is reset to its default");
         assertEquals(50, config.hiddenUnits());
         assertEquals(0.3, config.dropout(), "set after the recipe");
+        assertEquals(0.001, config.learningRate(), "the ce recipe's learning rate is gone");
+        assertFalse(config.allWindows(), "and so are its windows");
         assertEquals(42, config.seed(), "a hyper-parameter outside the recipe is untouched");
     }
 

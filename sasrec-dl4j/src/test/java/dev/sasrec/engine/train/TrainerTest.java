@@ -48,6 +48,24 @@ class TrainerTest {
     }
 
     @Test
+    void allWindowsTrainsEveryWindowOfALongHistoryAsASequenceOfItsOwn() {
+        TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
+        TrainingSet windows = train.allWindows(20);
+        assertTrue(windows.size() > train.size(), "some histories are longer than maxLen + 1");
+        SasRecTrainer windowed = new SasRecTrainer(small().set("allWindows", true).build(), DATA.numItems());
+        SasRecTrainer cut = new SasRecTrainer(small().build(), DATA.numItems());
+        SasRecTrainer last = new SasRecTrainer(small().build(), DATA.numItems());
+        for (int epoch = 0; epoch < 2; epoch++) {
+            windowed.trainEpoch(train);
+            cut.trainEpoch(windows);
+            last.trainEpoch(train);
+        }
+        float[] w = windowed.parameters().data().asFloat();
+        assertArrayEquals(cut.parameters().data().asFloat(), w, "the flag trains what the cut training set trains");
+        assertFalse(java.util.Arrays.equals(last.parameters().data().asFloat(), w), "not only the last windows");
+    }
+
+    @Test
     void learnsTheNextItemRuleFarAboveChance() {
         for (Loss loss : Loss.values()) {
             LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);

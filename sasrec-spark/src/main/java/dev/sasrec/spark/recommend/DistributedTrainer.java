@@ -5,6 +5,7 @@ import dev.sasrec.engine.model.SasRecNetwork;
 import dev.sasrec.engine.train.SasRecTrainer;
 import dev.sasrec.engine.train.TrainingBackend;
 import dev.sasrec.engine.train.TrainingBackends;
+import dev.sasrec.engine.train.TrainingSet;
 import dev.sasrec.spark.index.ItemVocabulary;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -73,7 +74,8 @@ final class DistributedTrainer {
             numItems = max.getInt(0);
         }
         int n = config.maxLen();
-        JavaRDD<int[]> sequences = trainingWindows(usable, n).javaRDD().map(r -> {
+        // With allWindows the whole history travels: validation holds out whole users, and only then is the rest cut.
+        JavaRDD<int[]> sequences = (config.allWindows() ? usable : trainingWindows(usable, n)).javaRDD().map(r -> {
             List<Integer> list = r.getList(0);
             return list.stream().mapToInt(Integer::intValue).toArray();
         });
@@ -86,6 +88,10 @@ final class DistributedTrainer {
         if (options.validationUsers() > 0) {
             validation = HeldOutValidation.sample(keyed, options.validationUsers(), config.seed());
             keyed = validation.holdOut(keyed);
+        }
+        if (config.allWindows()) {
+            keyed = keyed.flatMapToPair(e -> TrainingSet.windows(e._2(), n).stream()
+                    .map(w -> new Tuple2<>(contentKey(w), w)).iterator());
         }
         JavaRDD<int[]> all = keyed.repartitionAndSortWithinPartitions(new HashPartitioner(workers)).values()
                 .persist(StorageLevel.MEMORY_AND_DISK());

@@ -144,6 +144,16 @@ public interface EngineParams<S extends EngineParams<S>> extends Params {
     /** @param v whether Adam is lazy (item rows a step did not touch keep their parameters and moments) */
     default S setLazyAdam(boolean v) { return DefaultedParams.set(this, lazyAdam(), v); }
 
+    /** @return whether every window of maxLen + 1 items of a longer history is trained, not only the last */
+    default BooleanParam allWindows() { return HyperParams.flag(this, "allWindows"); }
+    /** @return whether every window of a long history is trained */
+    default boolean getAllWindows() { return (Boolean) getOrDefault(allWindows()); }
+    /**
+     * @param v whether every window of maxLen + 1 items of a longer history is trained as a sequence of its own
+     *          (in distributed training a window's seen items, which the negatives avoid, are its own)
+     */
+    default S setAllWindows(boolean v) { return DefaultedParams.set(this, allWindows(), v); }
+
     /** @return the named training recipe param: none, or one of {@link Recipe}'s, as {@link #setRecipe} set it */
     default Param<String> recipe() {
         String[] names = java.util.stream.Stream.concat(java.util.stream.Stream.of("none"),

@@ -116,6 +116,23 @@ class SASRecTest {
     }
 
     @Test
+    void allWindowsTrainsEveryWindowOfALongHistoryAndStillCountsTheUntrainable() {
+        int[][] histories = new int[31][];
+        for (int u = 0; u < 30; u++) {
+            int user = u;
+            histories[u] = java.util.stream.IntStream.range(0, 45).map(i -> 1 + (user * 7 + i) % 90).toArray();
+        }
+        histories[30] = new int[]{4};
+        SASRecModel model = small().setAllWindows(true).setMaxEpochs(1).fit(frame(histories));
+        TrainingSummary s = model.summary().orElseThrow();
+        // 45 items, maxLen 20: windows of the items 25..45, 5..25 and 1..5
+        assertEquals(30 * 3, s.trainedSequences());
+        assertEquals(1L, s.droppedRows().get("fewer than 2 items"), s.droppedRows().toString());
+        TrainingSummary last = small().setMaxEpochs(1).fit(frame(histories)).summary().orElseThrow();
+        assertEquals(30, last.trainedSequences(), "without allWindows, one window a history");
+    }
+
+    @Test
     void onlyTheLastMaxLenPlusOneItemsOfAHistoryTravelToTheWorkers() {
         int[] longHistory = java.util.stream.IntStream.rangeClosed(1, 1000).map(i -> 1 + i % 97).toArray();
         Dataset<Row> histories = frame(new int[][]{longHistory, {5, 6, 7}}).select(col("itemIndex").as("s"));
