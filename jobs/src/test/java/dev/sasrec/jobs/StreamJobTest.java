@@ -1,5 +1,6 @@
 package dev.sasrec.jobs;
 
+import dev.sasrec.spark.fs.NioLocalFileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +29,12 @@ class StreamJobTest {
 
     @BeforeAll
     static void trainAModel() throws Exception {
+        // The checkpoints and sinks go through the java.nio local file system, as conf/local.conf sets it; uncached,
+        // so that no file system another test class created first stands in for it.
         spark = SparkSession.builder().master("local[2]").appName("sasrec-stream-test")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+                .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+                .config("spark.hadoop.fs.file.impl.disable.cache", "true").getOrCreate();
         model = shared.resolve("trained");
         new SasRecJob(JobConfig.load(null, trainingSettings(model)), spark).execute("train");
     }
@@ -46,22 +52,35 @@ class StreamJobTest {
                 "model.validationUsers=0", "model.earlyStoppingPatience=0", "output.dir=" + out));
     }
 
+    /**
+     * The training settings and a stream over a directory {@code dir/in} holding one file, {@code name} with
+     * {@code lines}, checkpointed in {@code dir/checkpoint}, and {@code extra} settings.
+     */
+    private static List<String> streamSettings(Path dir, String name, String lines, String... extra) throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve(name), lines);
+        List<String> settings = trainingSettings(model);
+        settings.add("stream.path=" + in);
+        settings.add("stream.checkpoint=" + dir.resolve("checkpoint"));
+        settings.addAll(List.of(extra));
+        return settings;
+    }
+
     @Test
     void eventsBecomeRefreshedRecommendationsAndUnreadableOnesDeadLetters(@TempDir Path dir) throws Exception {
-        Path in = Files.createDirectories(dir.resolve("in"));
         long t = 1_800_000_000L;
-        Files.writeString(in.resolve("a.json"), String.join("\n",
+        List<String> settings = streamSettings(dir, "a.json", String.join("\n",
                 "{\"user\":\"new1\",\"item\":\"i3\",\"timestamp\":" + t + "}",
                 "{\"user\":\"new1\",\"item\":\"i7\",\"timestamp\":" + (t + 60) + "}",
                 "{\"user\":\"u5\",\"item\":\"i2\",\"timestamp\":" + t + "}",
                 "{\"user\":\"new2\",\"item\":\"i4\",\"timestamp\":\"yesterday\"}",
                 "{\"item\":\"i4\",\"timestamp\":" + t + "}",
-                "not an event at all") + "\n");
-        List<String> settings = trainingSettings(model);
-        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
+                "not an event at all") + "\n",
                 "stream.trigger=available-now", "stream.format=json", "stream.seed-from-input=false",
-                "output.stream=" + dir.resolve("recs"), "output.dead-letters=" + dir.resolve("dead"), "recommend.k=5"));
+                "output.stream=" + dir.resolve("recs"), "output.dead-letters=" + dir.resolve("dead"), "recommend.k=5");
         new SasRecJob(JobConfig.load(null, settings), spark).execute("stream");
+        assertTrue(org.apache.hadoop.fs.FileSystem.get(dir.toUri(), spark.sessionState().newHadoopConf())
+                instanceof NioLocalFileSystem, "the checkpoint's file system");
 
         Map<String, Row> recs = spark.read().parquet(dir.resolve("recs").toString()).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getString(0), r -> r));
@@ -84,12 +103,9 @@ class StreamJobTest {
 
     @Test
     void aStreamSeededFromTheBatchLogContinuesItsUsersHistories(@TempDir Path dir) throws Exception {
-        Path in = Files.createDirectories(dir.resolve("in"));
-        Files.writeString(in.resolve("a.csv"), "user,item,timestamp\nu5,i2,1800000000\n");
-        List<String> settings = trainingSettings(model);
-        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
+        List<String> settings = streamSettings(dir, "a.csv", "user,item,timestamp\nu5,i2,1800000000\n",
                 "stream.trigger=available-now", "stream.seed-from-input=true", "output.stream=" + dir.resolve("recs"),
-                "output.dead-letters=" + dir.resolve("dead")));
+                "output.dead-letters=" + dir.resolve("dead"));
         // the batch log is the generated one (input.format); the stream's files are csv (stream.format)
         settings.add("stream.format=csv");
         new SasRecJob(JobConfig.load(null, settings), spark).execute("stream");
@@ -124,14 +140,12 @@ class StreamJobTest {
 
     @Test
     void whenTheDeadLetterQueryCannotStartTheRecommendationsQueryIsStoppedAndTheCommandFails(@TempDir Path dir) throws Exception {
-        Path in = Files.createDirectories(dir.resolve("in"));
-        Files.writeString(in.resolve("a.json"), "{\"user\":\"u1\",\"item\":\"i2\",\"timestamp\":1800000000}\nnot an event\n");
         Path blocker = Files.writeString(dir.resolve("a-file"), "not a directory");
-        List<String> settings = trainingSettings(model);
-        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
+        List<String> settings = streamSettings(dir, "a.json",
+                "{\"user\":\"u1\",\"item\":\"i2\",\"timestamp\":1800000000}\nnot an event\n",
                 "stream.trigger=1 second", "output.stream=" + dir.resolve("recs"),
                 // the dead letters cannot be written: their directory would be inside a file
-                "output.dead-letters=" + blocker.resolve("dead")));
+                "output.dead-letters=" + blocker.resolve("dead"));
         SasRecJob job = new SasRecJob(JobConfig.load(null, settings), spark);
         Exception e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(2),
                 () -> org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> job.execute("stream")),
@@ -141,11 +155,9 @@ class StreamJobTest {
 
     @Test
     void theConsoleSinkPrintsEachMicroBatchsRecommendationsAndDeadLetters(@TempDir Path dir) throws Exception {
-        Path in = Files.createDirectories(dir.resolve("in"));
-        Files.writeString(in.resolve("a.json"), "{\"user\":\"c1\",\"item\":\"i2\",\"timestamp\":1800000000}\nnot an event\n");
-        List<String> settings = trainingSettings(model);
-        settings.addAll(List.of("stream.path=" + in, "stream.checkpoint=" + dir.resolve("checkpoint"),
-                "stream.trigger=available-now", "stream.sink=console"));
+        List<String> settings = streamSettings(dir, "a.json",
+                "{\"user\":\"c1\",\"item\":\"i2\",\"timestamp\":1800000000}\nnot an event\n",
+                "stream.trigger=available-now", "stream.sink=console");
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         java.io.PrintStream stdout = System.out;
         System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));

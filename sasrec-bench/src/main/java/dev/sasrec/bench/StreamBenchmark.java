@@ -3,11 +3,12 @@ package dev.sasrec.bench;
 import dev.sasrec.engine.internal.ResidentMemory;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.model.SasRecNetwork;
+import dev.sasrec.spark.fs.NioLocalFileSystem;
 import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.stream.StreamingRecommender;
 import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.ForeachWriter;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -21,6 +22,7 @@ import scala.collection.immutable.ArraySeq;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,21 +33,23 @@ import java.util.SplittableRandom;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Real-time recommendations under load: {@link StreamingRecommender} over a generated model (d = 50, n = 50,
  * random weights: the cost does not depend on them) of {@code --items} items, its state seeded with
- * {@code --users} users of {@code --history} items each, fed by Spark's {@code rate} source at {@code --rate}
- * events per second (each event a uniformly drawn user and item, its event time the time the source made it; the
- * source hands out each second's events when that second ends) with a micro-batch every {@code --trigger}. State
- * in RocksDB with changelog checkpointing, checkpoint files through Hadoop's FileSystem API (both can be set with
- * {@code -Dspark...} in {@code SASREC_JAVA_OPTS}). The sink ({@code foreachBatch}) computes each batch's rows and takes, for
- * every refreshed user, the time from the triggering event's arrival to that moment. The first {@code --warmup}
- * batches (the state's seeding among them) are left out; the next {@code --batches} are measured. Ends with one JSON
- * line: events_per_second (events processed over the measured batches' wall time), offered_per_second, p50 and
- * p99 latency (ms), state_users, peak_rss_mb (this JVM: driver and executor in local mode).
+ * {@code --users} users of {@code --history} items each, fed {@code --rate} events per second (each a uniformly
+ * drawn user and item) with a micro-batch every {@code --trigger}. The events come from {@link Arrivals} (the
+ * default, {@code --source arrivals}: each event is readable as soon as it is made, its time its arrival) or from
+ * Spark's {@code rate} source ({@code --source rate}: each second's events are handed out when that second ends, so
+ * up to a second of every latency is the source's own). State in RocksDB with changelog checkpointing, checkpoint
+ * files through Hadoop's FileSystem API on {@link NioLocalFileSystem} (each can be set with {@code -Dspark...} in
+ * {@code SASREC_JAVA_OPTS}). The sink ({@code foreach}) takes, as each refreshed user's row reaches it, the time
+ * since the arrival of the event that triggered it. The first {@code --warmup} batches (the state's seeding among
+ * them) are left out; the next {@code --batches} are measured. Prints every micro-batch's events and duration and
+ * ends with one JSON line: events_per_second (events processed over the measured batches' wall time),
+ * offered_per_second, p50 and p99 latency (ms), state_users, peak_rss_mb (this JVM: driver and executor in local
+ * mode), source.
  */
 public final class StreamBenchmark {
 
@@ -61,14 +65,14 @@ public final class StreamBenchmark {
     /** Entry point; see {@code bench/stream.sh}. */
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, Set.of("users", "items", "history", "rate", "batches", "warmup", "trigger", "partitions",
-                "master"));
+                "master", "source"));
         long users = a.getLong("users", 1_000_000L);
         int items = a.getInt("items", 100_000);
         int history = a.getInt("history", 50);
         int rate = a.getInt("rate", 5_000);
         int batches = a.getInt("batches", 60);
-        int warmup = a.getInt("warmup", 10);
-        int partitions = a.getInt("partitions", 4);
+        int warmup = a.getInt("warmup", 40);
+        int partitions = a.getInt("partitions", 2);
         measuredFrom = warmup;
         Path checkpoint = Files.createTempDirectory("sasrec-stream-bench");
         SparkSession spark = SparkSession.builder().master(a.get("master", "local[2]")).appName("sasrec-stream-bench")
@@ -80,28 +84,46 @@ public final class StreamBenchmark {
                         System.getProperty("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true"))
                 .config("spark.sql.streaming.checkpointFileManagerClass", System.getProperty(
                         "spark.sql.streaming.checkpointFileManagerClass", FILE_SYSTEM_CHECKPOINTS))
+                .config("spark.hadoop.fs.file.impl", System.getProperty("spark.hadoop.fs.file.impl",
+                        NioLocalFileSystem.class.getName()))
                 .getOrCreate();
         SASRecModel model = SASRecModel.fromNetwork(SasRecNetwork.initialise(SasRecConfig.builder()
                 .set("hiddenUnits", 50).set("maxLen", history).build(), items), null).setK(10).setExcludeSeen(true);
         Dataset<Row> seeds = spark.range(0, users, 1, partitions)
                 .map(new SeedHistory(history, items), Encoders.row(SeedHistory.SCHEMA));
-        Dataset<Row> events = spark.readStream().format("rate").option("rowsPerSecond", rate)
-                .option("numPartitions", partitions).load()
-                .select(pmod(xxhash64(col("value"), lit(1)), lit(users)).cast("string").as("user"),
-                        pmod(xxhash64(col("value"), lit(2)), lit(items)).plus(1).cast("string").as("item"),
-                        col("timestamp"));
+        String source = a.get("source", "arrivals");
+        Arrivals arrivals = null;
+        Dataset<Row> events;
+        if (source.equals("rate")) {
+            events = spark.readStream().format("rate").option("rowsPerSecond", rate)
+                    .option("numPartitions", partitions).load()
+                    .select(pmod(xxhash64(col("value"), lit(1)), lit(users)).cast("string").as("user"),
+                            pmod(xxhash64(col("value"), lit(2)), lit(items)).plus(1).cast("string").as("item"),
+                            col("timestamp"));
+        } else if (source.equals("arrivals")) {
+            arrivals = new Arrivals(spark, partitions, rate, users, items);
+            events = arrivals.frame();
+        } else {
+            throw new IllegalArgumentException("--source: invalid value '" + source + "', expected arrivals or rate");
+        }
         Dataset<Row> refreshed = new StreamingRecommender(model).setWatermarkDelay("1 minute")
                 .setStateTimeToLiveSeconds(0).transform(events, seeds);
         StreamingQuery query = refreshed.writeStream().trigger(Trigger.ProcessingTime(a.get("trigger", "1 second")))
                 .option("checkpointLocation", checkpoint.toString())
-                .foreachBatch((VoidFunction2<Dataset<Row>, Long>) StreamBenchmark::sink).start();
+                .foreach(new LatencySink()).start();
 
+        if (arrivals != null) {
+            arrivals.startAfterSeeding(query);
+        }
         long t0 = System.nanoTime();
         while (lastBatch(query) < warmup + batches) {
             if (!query.isActive()) {
                 throw new IllegalStateException("the stream stopped", query.exception().isDefined() ? query.exception().get() : null);
             }
             Thread.sleep(200);
+        }
+        if (arrivals != null) {
+            arrivals.stop();
         }
         query.stop();
         List<StreamingQueryProgress> measured = new ArrayList<>();
@@ -113,9 +135,18 @@ public final class StreamBenchmark {
         if (measured.size() < batches) {
             throw new IllegalStateException("only " + measured.size() + " of the measured batches' progress is kept");
         }
+        StringBuilder perBatch = new StringBuilder("micro-batches (id:events/ms):");
+        for (StreamingQueryProgress p : query.recentProgress()) {
+            perBatch.append(' ').append(p.batchId()).append(':').append(p.numInputRows()).append('/').append(p.batchDuration());
+        }
+        System.out.println(perBatch);
         StreamingQueryProgress last = measured.get(measured.size() - 1);
         System.out.println("last measured batch: durations (ms) " + last.durationMs() + ", state operator "
                 + last.stateOperators()[0].prettyJson().replaceAll("\\s+", " "));
+        StreamingQueryProgress slowest = measured.stream()
+                .max(java.util.Comparator.comparingLong(StreamingQueryProgress::batchDuration)).orElseThrow();
+        System.out.println("slowest measured batch " + slowest.batchId() + ": durations (ms) " + slowest.durationMs()
+                + ", state operator " + slowest.stateOperators()[0].prettyJson().replaceAll("\\s+", " "));
         long eventsIn = measured.stream().mapToLong(StreamingQueryProgress::numInputRows).sum();
         long wallMs = java.time.Duration.between(java.time.Instant.parse(measured.get(0).timestamp()),
                 java.time.Instant.parse(measured.get(measured.size() - 1).timestamp())).toMillis()
@@ -129,20 +160,35 @@ public final class StreamBenchmark {
                 measured.size(), eventsIn, wallMs / 1e3, (System.nanoTime() - t0) / 1e9,
                 measured.stream().mapToLong(StreamingQueryProgress::batchDuration).average().orElse(0));
         System.out.printf(Locale.ROOT, "{\"events_per_second\": %.0f, \"offered_per_second\": %d, \"p50_latency_ms\": %d, "
-                        + "\"p99_latency_ms\": %d, \"state_users\": %d, \"peak_rss_mb\": %d}%n",
+                        + "\"p99_latency_ms\": %d, \"state_users\": %d, \"peak_rss_mb\": %d, \"source\": \"%s\"}%n",
                 eventsIn * 1000.0 / wallMs, rate, percentile(latencies, 0.50), percentile(latencies, 0.99), stateUsers,
-                ResidentMemory.peakMb());
+                ResidentMemory.peakMb(), source);
         spark.stop();
     }
 
-    /** The sink: computes the batch's rows, then takes each refresh's latency from its triggering event's arrival. */
-    private static void sink(Dataset<Row> batch, long id) {
-        List<Row> times = batch.select(unix_millis(col("eventTime"))).collectAsList();
-        long now = System.currentTimeMillis();
-        if (id >= measuredFrom) {
-            for (Row r : times) {
-                LATENCIES.add(now - r.getLong(0));
+    /**
+     * The sink: takes, as each refreshed user's row reaches it, the time since the arrival of the event that
+     * triggered the refresh (the row's {@code eventTime}); rows of the warm-up batches are not kept.
+     */
+    private static final class LatencySink extends ForeachWriter<Row> {
+        private static final long serialVersionUID = 1L;
+        private transient boolean measured;
+
+        @Override
+        public boolean open(long partitionId, long epochId) {
+            measured = epochId >= measuredFrom;
+            return true;
+        }
+
+        @Override
+        public void process(Row row) {
+            if (measured) {
+                LATENCIES.add(System.currentTimeMillis() - row.<Timestamp>getAs("eventTime").getTime());
             }
+        }
+
+        @Override
+        public void close(Throwable error) {
         }
     }
 

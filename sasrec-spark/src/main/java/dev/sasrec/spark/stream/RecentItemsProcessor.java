@@ -68,7 +68,9 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
                 unknown++;
             }
         }
-        RecentItems current = state.exists() ? state.get() : new RecentItems();
+        // One read of the store: get() is null for a user without state (exists() would be a second read).
+        RecentItems held = state.get();
+        RecentItems current = held != null ? held : new RecentItems();
         RecentItems merged = current.merge(items.toArray(new String[0]), times.stream().mapToLong(Long::longValue).toArray(),
                 historyLength);
         state.update(merged);
