@@ -27,7 +27,7 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     }
 
     /** The raw local file system with {@code java.nio} permissions. */
-    public static final class Raw extends RawLocalFileSystem {
+    private static final class Raw extends RawLocalFileSystem {
 
         private static final PosixFilePermission[] BITS = {
                 PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
@@ -45,7 +45,7 @@ public final class NioLocalFileSystem extends LocalFileSystem {
         }
 
         /** The java.nio permissions of an octal mode's rwx bits. */
-        static Set<PosixFilePermission> posix(int mode) {
+        private static Set<PosixFilePermission> posix(int mode) {
             Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
             for (int bit = 0; bit < BITS.length; bit++) {
                 if ((mode & (1 << bit)) != 0) {

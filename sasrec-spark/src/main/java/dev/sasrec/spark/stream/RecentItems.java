@@ -49,26 +49,15 @@ public final class RecentItems implements Serializable {
      * so the result does not depend on arrival order), keeping the last {@code n}.
      */
     RecentItems merge(String[] newItems, long[] newTimes, int n) {
-        Integer[] newOrder = new Integer[newItems.length];
-        for (int i = 0; i < newOrder.length; i++) {
-            newOrder[i] = i;
-        }
-        Arrays.sort(newOrder, (a, b) -> {
-            int byTime = Long.compare(newTimes[a], newTimes[b]);
-            return byTime != 0 ? byTime : newItems[a].compareTo(newItems[b]);
-        });
-        if (newOrder.length == 0 || times.length == 0 || newTimes[newOrder[0]] >= times[times.length - 1]) {
-            return appended(newItems, newTimes, newOrder, n);
-        }
         int total = items.length + newItems.length;
         Integer[] order = new Integer[total];
         for (int i = 0; i < total; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> {
-            int byTime = Long.compare(timeAt(a, newTimes), timeAt(b, newTimes));
-            if (byTime != 0) {
-                return byTime;
+        java.util.Comparator<Integer> byTime = (a, b) -> {
+            int t = Long.compare(timeAt(a, newTimes), timeAt(b, newTimes));
+            if (t != 0) {
+                return t;
             }
             // an item already held sorts before a new one at the same time; new ones among themselves by id
             boolean aOld = a < items.length;
@@ -77,7 +66,12 @@ public final class RecentItems implements Serializable {
                 return aOld ? -1 : 1;
             }
             return aOld ? Integer.compare(a, b) : itemAt(a, newItems).compareTo(itemAt(b, newItems));
-        });
+        };
+        // The held items are in order already; when no new event is older than the latest of them (the common
+        // case), only the new ones need sorting.
+        long earliestNew = Arrays.stream(newTimes).min().orElse(Long.MAX_VALUE);
+        boolean inOrder = times.length == 0 || earliestNew >= times[times.length - 1];
+        Arrays.sort(order, inOrder ? items.length : 0, total, byTime);
         int keep = Math.min(n, total);
         String[] outItems = new String[keep];
         long[] outTimes = new long[keep];
@@ -85,24 +79,6 @@ public final class RecentItems implements Serializable {
             int from = order[total - keep + i];
             outItems[i] = itemAt(from, newItems);
             outTimes[i] = timeAt(from, newTimes);
-        }
-        return new RecentItems(outItems, outTimes);
-    }
-
-    /**
-     * The common case of {@link #merge}: no new event is older than the latest held one, so the result is the held
-     * items followed by the new ones in their order, the last {@code n} of them.
-     */
-    private RecentItems appended(String[] newItems, long[] newTimes, Integer[] newOrder, int n) {
-        int total = items.length + newItems.length;
-        int keep = Math.min(n, total);
-        String[] outItems = new String[keep];
-        long[] outTimes = new long[keep];
-        for (int i = 0; i < keep; i++) {
-            int from = total - keep + i;
-            boolean held = from < items.length;
-            outItems[i] = held ? items[from] : newItems[newOrder[from - items.length]];
-            outTimes[i] = held ? times[from] : newTimes[newOrder[from - items.length]];
         }
         return new RecentItems(outItems, outTimes);
     }
