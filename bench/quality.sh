@@ -7,7 +7,7 @@
 # sampled_ndcg10, sampled_hr10, full_ndcg10, full_hr10 (test split, at the best epoch), popular_sampled_ndcg10,
 # popular_full_ndcg10, selected_by.
 #
-# Options: --recipe paper|ce|sampled-ce (default ce)  --data FILE  --max-epochs 200  --patience 10
+# Options: --recipe paper|ce|sampled-ce|gbce (default ce)  --data FILE  --max-epochs 200  --patience 10
 #          --select sampled|full (the validation protocol that picks the best epoch; default sampled for the
 #          paper recipe, whose figures the paper reports under that protocol, full for the others)
 #          --set name=value[,name=value...] (hyper-parameters over the recipe's, e.g. --set dropout=0.2,seed=7,

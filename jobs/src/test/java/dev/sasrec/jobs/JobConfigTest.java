@@ -116,7 +116,7 @@ class JobConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.load(null, List.of("model.recipe=sasrec+")));
         assertTrue(e.getMessage().contains("sasrec.model.recipe") && e.getMessage().contains("'sasrec+'")
-                && e.getMessage().contains("paper, ce, sampled-ce"), e.getMessage());
+                && e.getMessage().contains("paper, ce, sampled-ce, gbce"), e.getMessage());
     }
 
     @Test

@@ -43,11 +43,19 @@ public final class SparkMl1mBenchmark {
 
     /** Entry point; see {@code bench/spark-ml1m.sh}. */
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, Set.of("data", "epochs", "workers", "averaging-frequency", "master", "loss"));
+        Args a = new Args(argv, Set.of("data", "epochs", "workers", "averaging-frequency", "master", "loss", "recipe"));
         int epochs = a.getInt("epochs", 20);
         UserSequences data = UserSequences.read(Path.of(a.get("data", "../shared/data/ml-1m/ml-1m.txt")));
-        SASRec estimator = new SASRec().setItemsCol("train").setMaxEpochs(epochs).setLoss(a.get("loss", "bce"))
+        SASRec estimator = new SASRec().setItemsCol("train").setMaxEpochs(epochs)
                 .setNumWorkers(a.getInt("workers", 2)).setAveragingFrequency(a.getInt("averaging-frequency", 8));
+        String recipe = a.get("recipe", "none");
+        if (!recipe.equals("none")) {
+            estimator.setRecipe(recipe);
+        }
+        String loss = a.get("loss", null);
+        if (loss != null) {
+            estimator.setLoss(loss);
+        }
 
         // The engine alone first, in a JVM Spark has not used yet, at its fastest on two cores (as
         // bench/train-ml1m.sh runs it): two pass threads with one native thread each, 6,400 positions per pass,

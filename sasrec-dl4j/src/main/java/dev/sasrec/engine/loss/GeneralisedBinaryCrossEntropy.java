@@ -19,17 +19,18 @@ import java.util.SplittableRandom;
 
 /**
  * gBCE, the generalised binary cross-entropy of gSASRec (Petrov &amp; Macdonald, RecSys 2023): at every position,
- * {@code -beta log sigmoid(s+) - sum_j log(1 - sigmoid(s_j))} over the target's score {@code s+} and the scores
- * of {@code K} negatives drawn uniformly for that position (a negative equal to the target is left out). Raising
- * the positive's probability to the power {@code beta = alpha (t (1 - 1/alpha) + 1/alpha)}, with sampling rate
- * {@code alpha = K / (N - 1)} and calibration {@code t} in [0, 1], undoes the overconfidence that sampling
+ * {@code -beta log sigmoid(s+ + c) - sum_j log(1 - sigmoid(s_j + c))} over the target's score {@code s+} and the
+ * scores of {@code K} negatives drawn uniformly for that position (a negative equal to the target is left out).
+ * Raising the positive's probability to the power {@code beta = alpha (t (1 - 1/alpha) + 1/alpha)}, with sampling
+ * rate {@code alpha = K / (N - 1)} and calibration {@code t} in [0, 1], undoes the overconfidence that sampling
  * negatives gives BCE: {@code t = 1} makes the predicted probabilities those of BCE over the whole catalogue,
  * {@code t = 0} is plain BCE with K negatives.
  *
- * <p>Each position draws its own negatives. Unlike a softmax, whose negatives compete for one normalised
- * probability, every sigmoid negative pushes the output away from its own row with a force of its own; negatives
- * shared by all positions of a history (or of a pass) push those outputs the same way, and with 20 or more of them
- * training did not learn at all (docs/BENCHMARKS.md).
+ * <p>Every score enters its sigmoid shifted by {@code c = log(beta / K)}, the log-odds of the probability
+ * {@code beta / (beta + K)} that minimises the loss while nothing is ranked yet. Unshifted, a model starting from
+ * scores near 0 first pulls every score down to that base rate through one direction shared by the whole item
+ * table, and with many negatives it stays there for hundreds of steps before it learns to rank
+ * (docs/BENCHMARKS.md, "gBCE"). A shift common to all items leaves every ranking as it is.
  */
 final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
 
@@ -39,6 +40,8 @@ final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
     static final String HIT_BIAS = "gbce_hit_bias";
     /** The positive term's weight beta: a scalar. */
     static final String POSITIVE_WEIGHT = "gbce_positive_weight";
+    /** The shift c of every score: a scalar. */
+    static final String SCORE_SHIFT = "gbce_score_shift";
 
     private final int numNegatives;
     private final double calibration;
@@ -63,6 +66,11 @@ final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
         return alpha * (calibration * (1 - 1 / alpha) + 1 / alpha);
     }
 
+    /** The shift {@code log(beta / K)} of every score before its sigmoid, for a catalogue of {@code numItems} items. */
+    double scoreShift(int numItems) {
+        return Math.log(beta(numItems) / numNegatives);
+    }
+
     @Override
     public Draws draw(int[][] targets, int[][] seen, int numItems, SplittableRandom sampler) {
         int[][] negatives = new int[targets.length][];
@@ -82,10 +90,11 @@ final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
     @Override
     SDVariable perPosition(SameDiff sd, SDVariable output, SDVariable positive, int d) {
         SDVariable rows = sd.placeHolder(NEGATIVE_ROWS, DataType.FLOAT, -1, -1, numNegatives, d);
+        SDVariable shift = sd.placeHolder(SCORE_SHIFT, DataType.FLOAT);
         SDVariable negatives = sd.expandDims(output, 2).mul(rows).sum(3)                  // [B, m, K]
-                .add(sd.placeHolder(HIT_BIAS, DataType.FLOAT, -1, -1, numNegatives));
+                .add(sd.placeHolder(HIT_BIAS, DataType.FLOAT, -1, -1, numNegatives)).add(shift);
         SDVariable beta = sd.placeHolder(POSITIVE_WEIGHT, DataType.FLOAT);
-        return sd.nn.logSigmoid(positive).mul(beta).neg().sub(sd.nn.logSigmoid(negatives.neg()).sum(2));
+        return sd.nn.logSigmoid(positive.add(shift)).mul(beta).neg().sub(sd.nn.logSigmoid(negatives.neg()).sum(2));
     }
 
     @Override
@@ -108,6 +117,7 @@ final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
                 .reshape(batch, m, numNegatives, d));
         placeholders.put(HIT_BIAS, HostArrays.of(hit, batch, m, numNegatives));
         placeholders.put(POSITIVE_WEIGHT, Nd4j.scalar((float) beta(drawn.numItems())));
+        placeholders.put(SCORE_SHIFT, Nd4j.scalar((float) scoreShift(drawn.numItems())));
     }
 
     @Override
@@ -115,6 +125,7 @@ final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
                              int numItems, int d, float scale, float[] dOut, ItemRowGradients itemGrads, Blas blas) {
         Negatives drawn = (Negatives) draws;
         double beta = beta(drawn.numItems());
+        float shift = (float) scoreShift(drawn.numItems());
         float[] positiveRow = new float[d];
         float[] negativeRow = new float[d];
         double loss = 0;
@@ -129,7 +140,7 @@ final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
                     continue;
                 }
                 itemTable.get(t[i] * d, positiveRow, 0, d);
-                float sp = dot(out, at, positiveRow, d);
+                float sp = dot(out, at, positiveRow, d) + shift;
                 loss += beta * BinaryCrossEntropy.softplus(-sp);
                 float gp = (float) (beta * (BinaryCrossEntropy.sigmoid(sp) - 1) * scale);
                 for (int k = 0; k < d; k++) {
@@ -142,7 +153,7 @@ final class GeneralisedBinaryCrossEntropy extends TargetScoringHead {
                         continue;
                     }
                     itemTable.get(item * d, negativeRow, 0, d);
-                    float sn = dot(out, at, negativeRow, d);
+                    float sn = dot(out, at, negativeRow, d) + shift;
                     loss += BinaryCrossEntropy.softplus(sn);
                     float gn = (float) (BinaryCrossEntropy.sigmoid(sn) * scale);
                     for (int k = 0; k < d; k++) {

@@ -22,7 +22,13 @@ public enum Recipe {
      */
     CE(Map.of("loss", "ce", "hiddenUnits", "64", "dropout", "0.1", "learningRate", "0.002", "allWindows", "true")),
     /** Softmax over 3,000 negatives shared by the batch, d = 64, dropout 0.1. */
-    SAMPLED_CE(Map.of("loss", "sampled", "numNegatives", "3000", "hiddenUnits", "64", "dropout", "0.1"));
+    SAMPLED_CE(Map.of("loss", "sampled", "numNegatives", "3000", "hiddenUnits", "64", "dropout", "0.1")),
+    /**
+     * gSASRec's: gBCE with 256 negatives per position and calibration t = 0.75; otherwise the {@code ce} recipe's
+     * d = 64, dropout 0.1, learning rate 0.002 and every window.
+     */
+    GBCE(Map.of("loss", "gbce", "numNegatives", "256", "gbceCalibration", "0.75", "hiddenUnits", "64", "dropout", "0.1",
+            "learningRate", "0.002", "allWindows", "true"));
 
     private final Map<String, String> settings;
 
@@ -43,7 +49,7 @@ public enum Recipe {
         return Keys.ALL;
     }
 
-    /** The recipe called {@code name} ({@code paper}, {@code ce}, {@code sampled-ce}). */
+    /** The recipe called {@code name} ({@code paper}, {@code ce}, {@code sampled-ce}, {@code gbce}). */
     public static Recipe named(String name) {
         for (Recipe r : values()) {
             if (r.key().equals(name.trim().toLowerCase(Locale.ROOT))) {

@@ -44,10 +44,10 @@ public record SasRecConfig(
                 + "workers takes ceil(batchSize / numWorkers) of them per local step)", defaultValue = "128", min = 1)
         int batchSize,
         @Hyper(doc = "training loss: bce (the paper's), ce (full softmax), sampled (softmax over numNegatives "
-                + "items shared by the batch) or gbce (gSASRec's generalised BCE over numNegatives items shared by "
-                + "the batch)", defaultValue = "bce")
+                + "items shared by the batch) or gbce (gSASRec's generalised BCE over numNegatives items drawn for "
+                + "each position)", defaultValue = "bce")
         Loss loss,
-        @Hyper(doc = "negatives per batch of the sampled and gbce losses", defaultValue = "100", min = 1)
+        @Hyper(doc = "negatives of the sampled loss (per batch) and of the gbce loss (per position)", defaultValue = "100", min = 1)
         int numNegatives,
         @Hyper(doc = "calibration t of the gbce loss: 0 is BCE with numNegatives negatives, 1 calibrates the "
                 + "predicted probabilities to BCE over the whole catalogue", defaultValue = "0.75", min = 0, max = 1)

@@ -9,7 +9,7 @@ import java.nio.FloatBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** gBCE's calibration and its loss on one position, worked by hand. */
+/** gBCE's calibration, its score shift and its loss on one position, worked by hand. */
 class GeneralisedBinaryCrossEntropyTest {
 
     @Test
@@ -21,6 +21,21 @@ class GeneralisedBinaryCrossEntropyTest {
         assertEquals(alpha * (0.75 * (1 - 1 / alpha) + 1 / alpha), new GeneralisedBinaryCrossEntropy(256, 0.75, 64).beta(3416), 1e-12);
         // gSASRec's worked value for ML-1M, K = 256, t = 0.75: beta = 0.75 alpha + 0.25
         assertEquals(0.3062, new GeneralisedBinaryCrossEntropy(256, 0.75, 64).beta(3416), 1e-4);
+    }
+
+    @Test
+    void theScoreShiftIsTheBaseRateThatMinimisesTheLossOfAModelThatRanksNothing() {
+        for (int k : new int[]{1, 4, 256}) {
+            for (double t : new double[]{0, 0.75, 1}) {
+                GeneralisedBinaryCrossEntropy head = new GeneralisedBinaryCrossEntropy(k, t, 64);
+                double beta = head.beta(3416);
+                double c = head.scoreShift(3416);
+                assertEquals(Math.log(beta / k), c, 1e-12);
+                // d/dc [beta softplus(-c) + K softplus(c)] = -beta sigmoid(-c) + K sigmoid(c) = 0
+                assertEquals(beta * sigmoid(-c), k * sigmoid(c), 1e-12, "K " + k + ", t " + t);
+            }
+        }
+        assertEquals(0.0, new GeneralisedBinaryCrossEntropy(1, 0, 64).scoreShift(3416), 0.0, "BCE with one negative: no shift");
     }
 
     @Test
@@ -40,9 +55,10 @@ class GeneralisedBinaryCrossEntropyTest {
 
         double beta = head.beta(numItems);
         assertEquals((3 / 3.0) * (0.5 * (1 - 1) + 1), beta, 1e-12); // alpha = 3 / 3 = 1: beta = 1
-        double positive = -1;          // out . e2
-        double negative1 = 0.5;        // out . e1; negative 2 is the target, left out
-        double negative4 = -1;         // out . e4 = -0.5 - 0.5
+        double c = Math.log(beta / 3); // every score's shift
+        double positive = -1 + c;      // out . e2
+        double negative1 = 0.5 + c;    // out . e1; negative 2 is the target, left out
+        double negative4 = -1 + c;     // out . e4 = -0.5 - 0.5
         double expected = beta * softplus(-positive) + softplus(negative1) + softplus(negative4);
         assertEquals(expected, loss, 1e-6);
         // dL/dout = beta (sigmoid(s+) - 1) e2 + sigmoid(s1) e1 + sigmoid(s4) e4
@@ -60,7 +76,8 @@ class GeneralisedBinaryCrossEntropyTest {
         float[] dOut = new float[2];
         double loss = head.lossOnRows(out, new int[][]{{2}}, 0, new GeneralisedBinaryCrossEntropy.Negatives(new int[][]{{5}}, numItems),
                 table, numItems, 2, 1f, dOut, new ItemRowGradients(numItems, 2), new Blas());
-        assertEquals(0.25 * softplus(1) + softplus(1), loss, 1e-6);
+        double c = Math.log(0.25);     // log(beta / K)
+        assertEquals(0.25 * softplus(1 - c) + softplus(1 + c), loss, 1e-6);
     }
 
     private static double softplus(double x) {

@@ -13,7 +13,7 @@ class RecipeTest {
 
     @Test
     void eachRecipeSetsItsLossAndTheSameHyperParameters() {
-        assertEquals("paper, ce, sampled-ce", Recipe.keys());
+        assertEquals("paper, ce, sampled-ce, gbce", Recipe.keys());
         SasRecConfig ce = Recipe.CE.applyTo(SasRecConfig.builder()).build();
         assertEquals(Loss.CE, ce.loss());
         assertEquals(64, ce.hiddenUnits());
@@ -23,6 +23,12 @@ class RecipeTest {
         SasRecConfig sampled = Recipe.named(" Sampled-CE ").applyTo(SasRecConfig.builder()).build();
         assertEquals(Loss.SAMPLED, sampled.loss());
         assertEquals(3000, sampled.numNegatives());
+        SasRecConfig gbce = Recipe.named("gbce").applyTo(SasRecConfig.builder()).build();
+        assertEquals(Loss.GBCE, gbce.loss());
+        assertEquals(256, gbce.numNegatives());
+        assertEquals(0.75, gbce.gbceCalibration());
+        assertEquals(ce, gbce.toBuilder().set("loss", "ce").set("numNegatives", 100).build(),
+                "gbce differs from ce in its loss only");
         assertEquals(SasRecConfig.builder().build(), Recipe.PAPER.applyTo(SasRecConfig.builder()).build(),
                 "the paper's recipe is the defaults");
         for (Recipe r : Recipe.values()) {
@@ -47,7 +53,7 @@ class RecipeTest {
     @Test
     void anUnknownRecipeIsNamedWithTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipe.named("sasrec+"));
-        assertTrue(e.getMessage().contains("'sasrec+'") && e.getMessage().contains("paper, ce, sampled-ce"),
+        assertTrue(e.getMessage().contains("'sasrec+'") && e.getMessage().contains("paper, ce, sampled-ce, gbce"),
                 e.getMessage());
     }
 }

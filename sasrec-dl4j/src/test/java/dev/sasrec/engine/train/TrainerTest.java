@@ -69,9 +69,7 @@ class TrainerTest {
     void learnsTheNextItemRuleFarAboveChance() {
         for (Loss loss : Loss.values()) {
             LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
-            // gbce learns this rule with one negative per position, not with 4 or more (docs/BENCHMARKS.md)
-            int negatives = loss == Loss.GBCE ? 1 : 20;
-            SasRecTrainer trainer = new SasRecTrainer(small().set("loss", loss).set("numNegatives", negatives).build(),
+            SasRecTrainer trainer = new SasRecTrainer(small().set("loss", loss).set("numNegatives", 20).build(),
                     DATA.numItems());
             List<EpochReport> reports = trainer.fit(TrainingSet.of(split), new FitOptions(6, 0, 0), null, null);
             assertEquals(6, reports.size());

@@ -168,7 +168,7 @@ public interface EngineParams<S extends EngineParams<S>> extends Params {
      * Sets a named training recipe: its loss and the hyper-parameters that go with it ({@link Recipe}); a
      * hyper-parameter set after it overrides the recipe's value.
      *
-     * @param v paper, ce or sampled-ce
+     * @param v paper, ce, sampled-ce or gbce
      */
     default S setRecipe(String v) {
         Recipe r = Recipe.named(v);

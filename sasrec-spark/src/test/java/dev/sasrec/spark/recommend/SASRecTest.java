@@ -436,7 +436,7 @@ class SASRecTest {
         assertEquals(dev.sasrec.engine.model.Recipe.CE.applyTo(SasRecConfig.builder()).set("hiddenUnits", 128)
                 .set("seed", 42).build(), config);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SASRec().setRecipe("bert"));
-        assertTrue(e.getMessage().contains("'bert'") && e.getMessage().contains("paper, ce, sampled-ce"), e.getMessage());
+        assertTrue(e.getMessage().contains("'bert'") && e.getMessage().contains("paper, ce, sampled-ce, gbce"), e.getMessage());
         assertEquals("none", new SASRec().getRecipe());
     }
 }
