@@ -19,6 +19,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.immutable.ArraySeq;
+import scala.jdk.javaapi.CollectionConverters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  * files through Hadoop's FileSystem API on {@link NioLocalFileSystem} (each can be set with {@code -Dspark...} in
  * {@code SASREC_JAVA_OPTS}). The sink ({@code foreach}) takes, as each refreshed user's row reaches it, the time
  * since the arrival of the event that triggered it. The first {@code --warmup} batches (the state's seeding among
- * them) are left out; the next {@code --batches} are measured. Prints every micro-batch's events and duration and
+ * them) are left out; the next {@code --batches} are measured. Prints every micro-batch's events and duration, the
+ * measured micro-batches' mean stage times, and
  * ends with one JSON line: events_per_second (events processed over the measured batches' wall time),
  * offered_per_second, p50 and p99 latency (ms), state_users, peak_rss_mb (this JVM: driver and executor in local
  * mode), source.
@@ -108,6 +110,8 @@ public final class StreamBenchmark {
         }
         Dataset<Row> refreshed = new StreamingRecommender(model).setWatermarkDelay("1 minute")
                 .setStateTimeToLiveSeconds(0).transform(events, seeds);
+        StageTimes stages = new StageTimes();
+        spark.sparkContext().addSparkListener(stages);
         StreamingQuery query = refreshed.writeStream().trigger(Trigger.ProcessingTime(a.get("trigger", "1 second")))
                 .option("checkpointLocation", checkpoint.toString())
                 .foreach(new LatencySink()).start();
@@ -147,6 +151,7 @@ public final class StreamBenchmark {
                 .max(java.util.Comparator.comparingLong(StreamingQueryProgress::batchDuration)).orElseThrow();
         System.out.println("slowest measured batch " + slowest.batchId() + ": durations (ms) " + slowest.durationMs()
                 + ", state operator " + slowest.stateOperators()[0].prettyJson().replaceAll("\\s+", " "));
+        System.out.println(stages.summary(warmup, warmup + batches));
         long eventsIn = measured.stream().mapToLong(StreamingQueryProgress::numInputRows).sum();
         long wallMs = java.time.Duration.between(java.time.Instant.parse(measured.get(0).timestamp()),
                 java.time.Instant.parse(measured.get(measured.size() - 1).timestamp())).toMillis()
@@ -189,6 +194,63 @@ public final class StreamBenchmark {
 
         @Override
         public void close(Throwable error) {
+        }
+    }
+
+    /**
+     * The wall time of each micro-batch's stages (first submission to last completion, in stage order) and their
+     * tasks' summed run time, from Spark's listener events: where a micro-batch's time goes besides the progress's
+     * own durations.
+     */
+    private static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.Map<Integer, Long> batchOfStage = new java.util.concurrent.ConcurrentHashMap<>();
+        /** batch id -> per stage of the batch, in completion order: {wall ms, summed task run ms, tasks}. */
+        private final java.util.Map<Long, List<long[]>> byBatch = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+            String batch = job.properties() == null ? null : job.properties().getProperty("streaming.sql.batchId");
+            if (batch != null) {
+                for (Object stage : CollectionConverters.asJava(job.stageIds())) {
+                    batchOfStage.put((Integer) stage, Long.parseLong(batch));
+                }
+            }
+        }
+
+        @Override
+        public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted completed) {
+            org.apache.spark.scheduler.StageInfo info = completed.stageInfo();
+            Long batch = batchOfStage.get(info.stageId());
+            if (batch == null || info.submissionTime().isEmpty() || info.completionTime().isEmpty()) {
+                return;
+            }
+            long wall = (Long) info.completionTime().get() - (Long) info.submissionTime().get();
+            byBatch.computeIfAbsent(batch, b -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(new long[]{wall, info.taskMetrics().executorRunTime(), info.numTasks()});
+        }
+
+        String summary(long fromBatch, long toBatch) {
+            StringBuilder out = new StringBuilder("stages of the measured batches (mean wall ms / summed task run ms / tasks):");
+            for (int stage = 0; stage < 4; stage++) {
+                long n = 0;
+                long wall = 0;
+                long run = 0;
+                long tasks = 0;
+                for (long b = fromBatch; b < toBatch; b++) {
+                    List<long[]> stages = byBatch.get(b);
+                    if (stages != null && stages.size() > stage) {
+                        n++;
+                        wall += stages.get(stage)[0];
+                        run += stages.get(stage)[1];
+                        tasks += stages.get(stage)[2];
+                    }
+                }
+                if (n > 0) {
+                    out.append(String.format(Locale.ROOT, " stage %d: %.0f / %.0f / %.1f;", stage + 1,
+                            wall / (double) n, run / (double) n, tasks / (double) n));
+                }
+            }
+            return out.toString();
         }
     }
 

@@ -27,10 +27,14 @@ public enum Recipe {
      * gSASRec's: gBCE with 256 negatives per position and calibration t = 0.75; otherwise the {@code ce} recipe's
      * d = 64, dropout 0.1, learning rate 0.002 and every window.
      */
-    GBCE(Map.of("loss", "gbce", "numNegatives", "256", "gbceCalibration", "0.75", "hiddenUnits", "64", "dropout", "0.1",
-            "learningRate", "0.002", "allWindows", "true"));
+    GBCE(CE, Map.of("loss", "gbce", "numNegatives", "256", "gbceCalibration", "0.75"));
 
     private final Map<String, String> settings;
+
+    /** {@code base}'s settings with {@code changes} over them. */
+    Recipe(Recipe base, Map<String, String> changes) {
+        this(overlay(base.settings, changes));
+    }
 
     Recipe(Map<String, String> named) {
         Map<String, String> all = new LinkedHashMap<>();
@@ -42,6 +46,12 @@ public enum Recipe {
             throw new IllegalStateException(name() + " sets hyper-parameters outside " + Keys.ALL);
         }
         this.settings = Collections.unmodifiableMap(all);
+    }
+
+    private static Map<String, String> overlay(Map<String, String> base, Map<String, String> changes) {
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.putAll(changes);
+        return all;
     }
 
     /** The hyper-parameters every recipe sets, those it does not name to their defaults. */

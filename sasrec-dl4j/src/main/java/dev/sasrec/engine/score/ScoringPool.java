@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Top-K for many histories on several threads, each with its own {@link Scorer} of the same network. Histories
- * are sorted by length into batches of {@link #BATCH} (a batch is trimmed to its longest history) and the threads
- * take batches in turn, longest first; results come back in the order of the input. Give each thread one native thread
+ * are sorted by length into batches of {@link #BATCH} and the threads take batches in turn, longest first, so that
+ * they finish together; results come back in the order of the input. Give each thread one native thread
  * ({@link NativeThreads#set(int) NativeThreads.set(1)}): much of a forward pass is serial work between native ops,
  * so two single-threaded scorers use two cores better than one scorer with two native threads.
  */

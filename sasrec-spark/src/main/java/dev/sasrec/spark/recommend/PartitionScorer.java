@@ -15,17 +15,15 @@ import org.apache.spark.sql.RowFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Scores one partition in batches: each input row gets its top-k recommendations (raw ids and scores), and
  * optionally the top-k indices as doubles and the scores of its candidates. Rows whose history has no usable item
  * follow the cold-start strategy. With exploration on, each row's items are drawn (see {@link Exploration}) and carry
- * their propensities. Rows are read a window of batches at a time and batched by history length; they
- * come out in input order. Only one batch of scores exists at a time. Each task scores on its own scorer
+ * their propensities. Rows are read and scored a batch at a time and come out in input order, each batch as soon as
+ * it is scored. Only one batch of scores exists at a time. Each task scores on its own scorer
  * with as many native threads as it has cores.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
@@ -33,8 +31,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     /** Scorers per network, one per concurrent task of the executor. */
     private static final JvmPool<Scorer> SCORERS = new JvmPool<>(4);
-    /** Batches read ahead and sorted by history length before scoring. */
-    static final int WINDOW_BATCHES = 16;
     /** What to compute, fixed per transform call. */
     record Plan(int itemsIndex, int candidatesIndex, int targetIndex, int k, boolean excludeSeen,
                 boolean popularForColdStart, boolean prediction, int batchSize, String itemsCol, String candidatesCol,
@@ -64,51 +60,45 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> input) {
         TaskContext task = TaskContext.get();
         NativeThreads.set(task == null ? 1 : Math.max(1, task.cpus()));
-        return new RefillingIterator<>(input::hasNext, ready -> scoreWindow(input, ready));
+        return new RefillingIterator<>(input::hasNext, ready -> scoreNextBatch(input, ready));
     }
 
     /**
-     * Reads up to {@link #WINDOW_BATCHES} batches of rows, scores their histories in batches sorted by length (a
-     * batch is padded to its longest history, so mixing lengths wastes most of the encoder's work) and appends the
-     * output rows in input order.
+     * Reads up to one batch of rows, scores those with a usable history together and appends the output rows in
+     * input order, so each batch's rows leave the partition as soon as they are scored (a stream's sink sees its
+     * first users before the last are read). The encoder computes every history over its own positions, so a batch
+     * of mixed lengths costs what its histories cost apart.
      */
-    private void scoreWindow(Iterator<Row> input, List<Row> out) {
+    private void scoreNextBatch(Iterator<Row> input, List<Row> out) {
         int numItems = network.value().numItems();
-        List<Row> rows = new ArrayList<>();
-        List<int[]> histories = new ArrayList<>();
-        long window = (long) plan.batchSize() * WINDOW_BATCHES;
-        while (rows.size() < window && input.hasNext()) {
+        List<Row> rows = new ArrayList<>(plan.batchSize());
+        List<Row> usable = new ArrayList<>(plan.batchSize());
+        List<int[]> histories = new ArrayList<>(plan.batchSize());
+        boolean[] hasHistory = new boolean[plan.batchSize()];
+        while (rows.size() < plan.batchSize() && input.hasNext()) {
             Row r = input.next();
+            int[] h = history(r, numItems);
+            if (h.length > 0) {
+                hasHistory[rows.size()] = true;
+                usable.add(r);
+                histories.add(h);
+            }
             rows.add(r);
-            histories.add(history(r, numItems));
         }
-        Integer[] order = IntStream.range(0, rows.size()).filter(i -> histories.get(i).length > 0).boxed()
-                .sorted(Comparator.comparingInt(i -> histories.get(i).length)).toArray(Integer[]::new);
-        Row[] scored = new Row[rows.size()];
-        if (order.length > 0) {
+        Row[] scored = new Row[0];
+        if (!usable.isEmpty()) {
             NetworkState state = network.value();
             Scorer scorer = SCORERS.borrow(state.key(), () -> state.network().newScorer());
             try {
-                for (int from = 0; from < order.length; from += plan.batchSize()) {
-                    int size = Math.min(plan.batchSize(), order.length - from);
-                    List<Row> batchRows = new ArrayList<>(size);
-                    int[][] hs = new int[size][];
-                    for (int j = 0; j < size; j++) {
-                        batchRows.add(rows.get(order[from + j]));
-                        hs[j] = histories.get(order[from + j]);
-                    }
-                    Row[] batchOut = scoreBatch(scorer, batchRows, hs, numItems);
-                    for (int j = 0; j < size; j++) {
-                        scored[order[from + j]] = batchOut[j];
-                    }
-                }
+                scored = scoreBatch(scorer, usable, histories.toArray(new int[0][]), numItems);
             } finally {
                 SCORERS.giveBack(state.key(), scorer);
             }
         }
+        int next = 0;
         for (int i = 0; i < rows.size(); i++) {
-            if (scored[i] != null) {
-                out.add(scored[i]);
+            if (hasHistory[i]) {
+                out.add(scored[next++]);
             } else if (plan.popularForColdStart()) {
                 out.add(popular(rows.get(i), numItems));
             }

@@ -16,8 +16,10 @@ import dev.sasrec.spark.sessions.Sessionizer;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.ml.evaluation.RankingEvaluator;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -349,7 +351,7 @@ class SASRecTest {
     }
 
     @Test
-    void batchesSortedByHistoryLengthComeOutInInputOrderWithTheEnginesRecommendations() {
+    void batchesOfMixedLengthsComeOutInInputOrderWithTheEnginesRecommendations() {
         SasRecNetwork network = SasRecNetwork.initialise(
                 SasRecConfig.builder().set("hiddenUnits", 16).set("maxLen", 12).set("numBlocks", 2).set("seed", 5L).build(), 60);
         SASRecModel model = SASRecModel.fromNetwork(network, null).setK(5).setScoringBatchSize(3)
@@ -373,6 +375,30 @@ class SASRecTest {
                     : scorer.recommend(new int[][]{histories[u]}, 5, true).items()[0];
             assertArrayEquals(expected, items, "user " + u + " with " + histories[u].length + " items");
         }
+    }
+
+    /** Input rows read by {@link #eachBatchLeavesThePartitionAsSoonAsItIsScored} when its first output row came. */
+    private static final java.util.concurrent.atomic.AtomicInteger ROWS_READ = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Test
+    void eachBatchLeavesThePartitionAsSoonAsItIsScored() {
+        SasRecNetwork network = SasRecNetwork.initialise(
+                SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 5).set("seed", 5L).build(), 20);
+        SASRecModel model = SASRecModel.fromNetwork(network, null).setK(2).setScoringBatchSize(4);
+        ROWS_READ.set(0);
+        Dataset<Row> counted = spark.range(0, 40, 1, 1).map((MapFunction<Long, Row>) u -> {
+            ROWS_READ.incrementAndGet();
+            return RowFactory.create(u.intValue(), scala.collection.immutable.ArraySeq.unsafeWrapArray(
+                    new Integer[]{1 + (int) (u % 20), 1 + (int) ((u * 7) % 20)}));
+        }, Encoders.row(SequenceFrames.SCHEMA));
+        List<Integer> readAtEachRow = model.transform(counted).map(
+                (MapFunction<Row, Integer>) r -> ROWS_READ.get(), Encoders.INT()).collectAsList();
+
+        assertEquals(40, readAtEachRow.size());
+        // A streaming sink sees a batch's users while later events are still unread: the first output row comes
+        // when one batch of 4 rows (and at most the next row, read to look ahead) has been read, not the partition.
+        assertTrue(readAtEachRow.get(0) <= 5, "rows read before the first output row: " + readAtEachRow.get(0));
+        assertTrue(readAtEachRow.get(4) <= 9, "rows read before the second batch's first row: " + readAtEachRow.get(4));
     }
 
     /** The value after the last "default " of a param's doc: "default 0.2" gives "0.2", "default empty" gives "". */
