@@ -19,17 +19,8 @@ final class LayerNorm {
                         float[] rstd, float[] y) {
         for (int r = 0; r < rows; r++) {
             int at = r * d;
-            double mean = 0;
-            for (int j = 0; j < d; j++) {
-                mean += x[at + j];
-            }
-            mean /= d;
-            double var = 0;
-            for (int j = 0; j < d; j++) {
-                double c = x[at + j] - mean;
-                var += c * c;
-            }
-            var /= d;
+            double mean = sum(x, at, d, 0.0, false) / d;
+            double var = sum(x, at, d, mean, true) / d;
             float inv = (float) (1.0 / Math.sqrt(var + eps));
             float m = (float) mean;
             if (rstd != null) {
@@ -43,6 +34,33 @@ final class LayerNorm {
                 y[at + j] = h * params[gain + j] + params[bias + j];
             }
         }
+    }
+
+    /**
+     * The sum of {@code x[at .. at + d)} less {@code mean} (squared when {@code squares}), in double, over four
+     * independent partial sums: a single running sum would wait on the latency of each addition.
+     */
+    private static double sum(float[] x, int at, int d, double mean, boolean squares) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= d; j += 4) {
+            double c0 = x[at + j] - mean;
+            double c1 = x[at + j + 1] - mean;
+            double c2 = x[at + j + 2] - mean;
+            double c3 = x[at + j + 3] - mean;
+            s0 += squares ? c0 * c0 : c0;
+            s1 += squares ? c1 * c1 : c1;
+            s2 += squares ? c2 * c2 : c2;
+            s3 += squares ? c3 * c3 : c3;
+        }
+        for (; j < d; j++) {
+            double c = x[at + j] - mean;
+            s0 += squares ? c * c : c;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**
