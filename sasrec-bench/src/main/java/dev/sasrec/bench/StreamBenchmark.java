@@ -198,9 +198,9 @@ public final class StreamBenchmark {
     }
 
     /**
-     * The wall time of each micro-batch's stages (first submission to last completion, in stage order) and their
-     * tasks' summed run time, from Spark's listener events: where a micro-batch's time goes besides the progress's
-     * own durations.
+     * The wall time of each micro-batch's stages (each from its submission to its completion, in the order they
+     * complete) and their tasks' summed run time, from Spark's listener events: where a micro-batch's time goes
+     * besides the progress's own durations.
      */
     private static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
         private final java.util.Map<Integer, Long> batchOfStage = new java.util.concurrent.ConcurrentHashMap<>();
