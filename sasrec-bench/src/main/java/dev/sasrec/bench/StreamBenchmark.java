@@ -50,8 +50,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  * them) are left out; the next {@code --batches} are measured. Prints every micro-batch's events and duration, the
  * measured micro-batches' mean stage times, and
  * ends with one JSON line: events_per_second (events processed over the measured batches' wall time),
- * offered_per_second, p50 and p99 latency (ms), state_users, peak_rss_mb (this JVM: driver and executor in local
- * mode), source.
+ * offered_per_second, p50 and p99 latency (ms), state_users (null when RocksDB does not count its rows:
+ * {@code trackTotalNumberOfRows=false}), peak_rss_mb (this JVM: driver and executor in local mode), source.
  */
 public final class StreamBenchmark {
 
@@ -156,7 +156,9 @@ public final class StreamBenchmark {
         long wallMs = java.time.Duration.between(java.time.Instant.parse(measured.get(0).timestamp()),
                 java.time.Instant.parse(measured.get(measured.size() - 1).timestamp())).toMillis()
                 + measured.get(measured.size() - 1).batchDuration();
-        long stateUsers = measured.get(measured.size() - 1).stateOperators()[0].numRowsTotal();
+        // RocksDB counts the state's rows only with trackTotalNumberOfRows on; off, the progress reports 0 rows.
+        String stateUsers = spark.conf().get("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "true")
+                .equals("false") ? "null" : Long.toString(measured.get(measured.size() - 1).stateOperators()[0].numRowsTotal());
         long[] latencies;
         synchronized (LATENCIES) {
             latencies = LATENCIES.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -165,7 +167,7 @@ public final class StreamBenchmark {
                 measured.size(), eventsIn, wallMs / 1e3, (System.nanoTime() - t0) / 1e9,
                 measured.stream().mapToLong(StreamingQueryProgress::batchDuration).average().orElse(0));
         System.out.printf(Locale.ROOT, "{\"events_per_second\": %.0f, \"offered_per_second\": %d, \"p50_latency_ms\": %d, "
-                        + "\"p99_latency_ms\": %d, \"state_users\": %d, \"peak_rss_mb\": %d, \"source\": \"%s\"}%n",
+                        + "\"p99_latency_ms\": %d, \"state_users\": %s, \"peak_rss_mb\": %d, \"source\": \"%s\"}%n",
                 eventsIn * 1000.0 / wallMs, rate, percentile(latencies, 0.50), percentile(latencies, 0.99), stateUsers,
                 ResidentMemory.peakMb(), source);
         spark.stop();

@@ -73,10 +73,22 @@ public record SasRecConfig(
         @Hyper(doc = "train on every window of maxLen + 1 items of a longer history (cut from its end, neighbours "
                 + "sharing one item, so that every item is a target once an epoch), each as a sequence of its own; "
                 + "false trains each history's last window only, as the paper does", defaultValue = "false")
-        boolean allWindows) implements java.io.Serializable {
+        boolean allWindows,
+        @Hyper(doc = "draw each step's users uniformly with replacement, as the paper's reference code does (an "
+                + "epoch is then as many full batches as it has without: some users twice, about a third not at "
+                + "all); false: every user once an epoch, in a seeded order. Excludes bucketByLength",
+                defaultValue = "false")
+        boolean drawWithReplacement) implements java.io.Serializable {
 
-    /** Checks what one definition cannot: the heads divide the width. {@link Builder#build()} checks the rest. */
+    /**
+     * Checks what one definition cannot: the heads divide the width, and batches are either bucketed by length or
+     * drawn with replacement. {@link Builder#build()} checks the rest.
+     */
     public SasRecConfig {
+        if (bucketByLength && drawWithReplacement) {
+            throw new IllegalArgumentException("drawWithReplacement: invalid value true with bucketByLength true, "
+                    + "expected at most one of the two (batches drawn with replacement are not bucketed)");
+        }
         if (loss == null) {
             throw new IllegalArgumentException("loss: invalid value null, expected " + HyperParameter.named("loss").expected());
         }

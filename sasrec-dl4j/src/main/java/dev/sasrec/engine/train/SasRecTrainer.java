@@ -251,16 +251,17 @@ public final class SasRecTrainer {
     }
 
     /**
-     * The batches of one epoch over {@code data} under {@code config}'s batch size and length bucketing, in an
-     * order drawn from {@code seed}: user indices per batch.
+     * The batches of one epoch over {@code data} under {@code config}'s batch size and batch composition
+     * ({@code bucketByLength}, {@code drawWithReplacement}), drawn from {@code seed}: user indices per batch.
      */
     public static List<int[]> planEpoch(TrainingSet data, SasRecConfig config, long seed) {
-        return EpochBatches.plan(data, config.batchSize(), config.bucketByLength(), new SplittableRandom(seed));
+        return EpochBatches.plan(data, config.batchSize(), EpochBatches.Order.of(config), new SplittableRandom(seed));
     }
 
     /**
-     * Trains one epoch: every user of {@code data} once, in a seeded random order (with {@code allWindows}, every
-     * window of every user's sequence once: {@link TrainingSet#allWindows}).
+     * Trains one epoch: every user of {@code data} once, in a seeded random order, or as many batches of users
+     * drawn with replacement ({@code drawWithReplacement}); with {@code allWindows} the windows of every user's
+     * sequence take the users' place ({@link TrainingSet#allWindows}).
      */
     public double trainEpoch(TrainingSet data) {
         TrainingSet epochData = data;
@@ -272,7 +273,7 @@ public final class SasRecTrainer {
             epochData = windows;
         }
         double lossSum = 0;
-        List<int[]> batches = EpochBatches.plan(epochData, config.batchSize(), config.bucketByLength(), shuffler);
+        List<int[]> batches = EpochBatches.plan(epochData, config.batchSize(), EpochBatches.Order.of(config), shuffler);
         for (int[] users : batches) {
             lossSum += trainStep(epochData, users);
         }

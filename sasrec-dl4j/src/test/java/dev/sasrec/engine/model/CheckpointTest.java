@@ -21,14 +21,21 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
-    /** A network whose every hyper-parameter differs from its default, so that none can be lost unseen. */
+    /**
+     * A network whose every hyper-parameter differs from its default, so that none can be lost unseen; of the two
+     * batch compositions, which exclude each other, {@code bucketByLength} (see {@link #drawWithReplacementIsKept}).
+     */
     private SasRecNetwork network() {
         SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 6).set("maxLen", 7).set("numBlocks", 1).set("numHeads", 3).set("dropout", 0.35)
                 .set("l2Emb", 0.01).set("learningRate", 0.002).set("beta1", 0.8).set("beta2", 0.95).set("epsilon", 1e-7).set("batchSize", 17)
                 .set("loss", Loss.SAMPLED).set("numNegatives", 9).set("gbceCalibration", 0.3).set("preLayerNorm", true).set("layerNormEps", 1e-6).set("seed", 77)
                 .set("bucketByLength", true).set("gradientClipNorm", 2.5).set("lazyAdam", true).set("allWindows", true).build();
         Map<String, String> defaults = SasRecConfig.builder().build().toMap();
-        config.toMap().forEach((key, value) -> assertNotEquals(defaults.get(key), value, key + " is at its default"));
+        config.toMap().forEach((key, value) -> {
+            if (!key.equals("drawWithReplacement")) {
+                assertNotEquals(defaults.get(key), value, key + " is at its default");
+            }
+        });
         // 2,000 items: more parameters than one 8,192-float chunk of the format, and not a multiple of it.
         return SasRecNetwork.initialise(config, 2_000);
     }
@@ -49,6 +56,15 @@ class CheckpointTest {
         }
         int[][] histories = {{1, 2, 3}, {30, 4}};
         assertArrayEquals(net.newScorer().scores(histories).data().asFloat(), back.newScorer().scores(histories).data().asFloat());
+    }
+
+    @Test
+    void drawWithReplacementIsKept() throws IOException {
+        SasRecConfig config = network().config().toBuilder().set("bucketByLength", false)
+                .set("drawWithReplacement", true).build();
+        Path file = dir.resolve("model.sasrec");
+        Checkpoint.save(SasRecNetwork.initialise(config, 50), file);
+        assertTrue(Checkpoint.load(file).config().drawWithReplacement());
     }
 
     @Test

@@ -48,6 +48,19 @@ class TrainerTest {
     }
 
     @Test
+    void drawWithReplacementTrainsOtherBatchesTheSameWayForTheSameSeed() {
+        TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
+        float[][] weights = new float[3][];
+        for (int run = 0; run < 3; run++) {
+            SasRecTrainer trainer = new SasRecTrainer(small().set("drawWithReplacement", run < 2).build(), DATA.numItems());
+            trainer.trainEpoch(train);
+            weights[run] = trainer.parameters().data().asFloat();
+        }
+        assertArrayEquals(weights[0], weights[1], "same seed, same draws");
+        assertFalse(java.util.Arrays.equals(weights[0], weights[2]), "not the batches of every user once");
+    }
+
+    @Test
     void allWindowsTrainsEveryWindowOfALongHistoryAsASequenceOfItsOwn() {
         TrainingSet train = TrainingSet.of(LeaveOneOutSplit.of(DATA));
         TrainingSet windows = train.allWindows(20);

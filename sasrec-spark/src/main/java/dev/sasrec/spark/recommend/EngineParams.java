@@ -154,6 +154,16 @@ public interface EngineParams<S extends EngineParams<S>> extends Params {
      */
     default S setAllWindows(boolean v) { return DefaultedParams.set(this, allWindows(), v); }
 
+    /** @return whether each step's users are drawn with replacement, as the paper's reference code does */
+    default BooleanParam drawWithReplacement() { return HyperParams.flag(this, "drawWithReplacement"); }
+    /** @return whether each step's users are drawn with replacement */
+    default boolean getDrawWithReplacement() { return (Boolean) getOrDefault(drawWithReplacement()); }
+    /**
+     * @param v whether each step's users are drawn uniformly with replacement (in distributed training, from the
+     *          worker's own users); false: every user once an epoch. Excludes bucketByLength
+     */
+    default S setDrawWithReplacement(boolean v) { return DefaultedParams.set(this, drawWithReplacement(), v); }
+
     /** @return the named training recipe param: none, or one of {@link Recipe}'s, as {@link #setRecipe} set it */
     default Param<String> recipe() {
         String[] names = java.util.stream.Stream.concat(java.util.stream.Stream.of("none"),

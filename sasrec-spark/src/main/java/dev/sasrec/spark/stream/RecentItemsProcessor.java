@@ -55,6 +55,7 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
         List<String> items = new ArrayList<>();
         List<Long> times = new ArrayList<>();
         long latest = Long.MIN_VALUE;
+        long earliest = Long.MAX_VALUE;
         int unknown = 0;
         Map<String, Integer> known = indices.value();
         while (rows.hasNext()) {
@@ -64,6 +65,7 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
             items.add(item);
             times.add(time);
             latest = Math.max(latest, time);
+            earliest = Math.min(earliest, time);
             if (!known.containsKey(item)) {
                 unknown++;
             }
@@ -83,7 +85,7 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
                 history[n++] = index;
             }
         }
-        Refresh refresh = new Refresh(user, java.util.Arrays.copyOf(history, n), new Timestamp(latest), unknown);
+        Refresh refresh = new Refresh(user, java.util.Arrays.copyOf(history, n), new Timestamp(latest), earliest, unknown);
         return CollectionConverters.asScala(List.of(refresh).iterator());
     }
 

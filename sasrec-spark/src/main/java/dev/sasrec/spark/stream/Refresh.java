@@ -5,8 +5,8 @@ import java.sql.Timestamp;
 
 /**
  * What {@link StreamingRecommender}'s state step emits for a user with new events in a micro-batch: the user's
- * history as the model's item indices (items it does not know left out), the latest new event's time, and how many
- * of the new events named an item the model does not know. A Java bean for Spark's encoder.
+ * history as the model's item indices (items it does not know left out), the latest and the earliest new event's
+ * times, and how many of the new events named an item the model does not know. A Java bean for Spark's encoder.
  */
 public final class Refresh implements Serializable {
 
@@ -15,16 +15,18 @@ public final class Refresh implements Serializable {
     private String user;
     private int[] itemIndex;
     private Timestamp eventTime;
+    private long firstEventMillis;
     private int unknownItems;
 
     /** An empty refresh (for the bean encoder). */
     public Refresh() {
     }
 
-    Refresh(String user, int[] itemIndex, Timestamp eventTime, int unknownItems) {
+    Refresh(String user, int[] itemIndex, Timestamp eventTime, long firstEventMillis, int unknownItems) {
         this.user = user;
         this.itemIndex = itemIndex;
         this.eventTime = eventTime;
+        this.firstEventMillis = firstEventMillis;
         this.unknownItems = unknownItems;
     }
 
@@ -56,6 +58,16 @@ public final class Refresh implements Serializable {
     /** @param eventTime the latest new event's time */
     public void setEventTime(Timestamp eventTime) {
         this.eventTime = eventTime;
+    }
+
+    /** @return the earliest new event's time, epoch milliseconds: the user's longest-waiting event */
+    public long getFirstEventMillis() {
+        return firstEventMillis;
+    }
+
+    /** @param firstEventMillis the earliest new event's time, epoch milliseconds */
+    public void setFirstEventMillis(long firstEventMillis) {
+        this.firstEventMillis = firstEventMillis;
     }
 
     /** @return new events whose item the model does not know */

@@ -51,7 +51,9 @@ import static org.apache.spark.sql.functions.when;
  * forgotten once the watermark passes that point (an event-time timer). New users
  * start from their first event. Items the model does not know stay in the state (a later model may know them) but
  * are left out of scoring. Scoring is the model's own: its {@code k}, {@code excludeSeen}, {@code coldStartStrategy}
- * and {@code explorationTemperature} (seeded per model seed, user and triggering event time) apply.
+ * and {@code explorationTemperature} (seeded per model seed, user and triggering event time) apply. Within a
+ * micro-batch, each partition scores its users oldest new event first ({@link OldestFirst}), a scoring batch at a
+ * time, each batch leaving for the sink as soon as it is scored.
  *
  * <p>Output columns: the user column (its input type), the model's recommendations column, {@code historyLength}
  * (the items the model scored from) and {@code eventTime} (the latest new event's time). Events with a null or empty
@@ -211,7 +213,7 @@ public final class StreamingRecommender extends Transformer implements EventPara
                     Encoders.bean(Refresh.class), Encoders.bean(RecentItems.class));
         }
         DataType userType = out.apply(getUserCol()).dataType();
-        Dataset<Row> toScore = refreshed.toDF()
+        Dataset<Row> toScore = refreshed.mapPartitions(new OldestFirst(), Encoders.bean(Refresh.class)).toDF()
                 .observe(METRICS, coalesce(sum(col("unknownItems")), lit(0L)).as("unknownItems"),
                         count(lit(1)).as("refreshedUsers"))
                 .select(col("user").cast(userType).as(getUserCol()), col("itemIndex"), col("eventTime"));

@@ -89,6 +89,43 @@ class StreamingRecommenderTest {
     }
 
     @Test
+    void eachPartitionScoresItsUsersOldestNewEventFirst() throws Exception {
+        Path input = dir.resolve("in");
+        Files.createDirectories(input);
+        Dataset<Row> out = new StreamingRecommender(MODEL).setWatermarkDelay("1 minute")
+                .transform(spark.readStream().schema(EVENTS).json(input.toString()))
+                .withColumn("partition", org.apache.spark.sql.functions.spark_partition_id());
+        StreamingQuery query = out.writeStream().format("memory").queryName("oldestFirst").outputMode("append")
+                .option("checkpointLocation", dir.resolve("checkpoint").toString()).start();
+        try {
+            // The later the user id, the earlier the event: the state step's key order is not the time order.
+            // User 1 has a second, later event; its earliest one is the oldest of the micro-batch.
+            String[] lines = new String[61];
+            for (int u = 1; u <= 60; u++) {
+                lines[u - 1] = "{\"user\":" + u + ",\"item\":" + (1 + u % 29) + ",\"timestamp\":" + (T + 100 - u) + "}";
+            }
+            lines[60] = "{\"user\":1,\"item\":2,\"timestamp\":" + (T - 50) + "}";
+            write(lines);
+            query.processAllAvailable();
+            List<Row> rows = spark.table("oldestFirst").collectAsList();
+            assertEquals(60, rows.size());
+            Map<Integer, List<Long>> byPartition = new TreeMap<>();
+            for (Row r : rows) {
+                int u = r.getInt(r.fieldIndex("user"));
+                long earliest = u == 1 ? T - 50 : T + 100 - u;
+                byPartition.computeIfAbsent(r.getInt(r.fieldIndex("partition")), p -> new java.util.ArrayList<>()).add(earliest);
+            }
+            assertTrue(byPartition.size() > 1, "the users span partitions: " + byPartition.keySet());
+            for (Map.Entry<Integer, List<Long>> p : byPartition.entrySet()) {
+                List<Long> sorted = p.getValue().stream().sorted().toList();
+                assertEquals(sorted, p.getValue(), "partition " + p.getKey() + " in order of each user's earliest new event");
+            }
+        } finally {
+            query.stop();
+        }
+    }
+
+    @Test
     void seededStateContinuesTheBatchHistoryAndANewModelTakesItOver() throws Exception {
         Dataset<Row> histories = spark.createDataFrame(List.of(RowFactory.create(1, new Integer[]{11, 12, 13})),
                 new StructType().add("user", DataTypes.IntegerType).add("item", new ArrayType(DataTypes.IntegerType, false)));
