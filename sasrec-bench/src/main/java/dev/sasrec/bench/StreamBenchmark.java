@@ -80,6 +80,8 @@ public final class StreamBenchmark {
         SparkSession spark = SparkSession.builder().master(a.get("master", "local[2]")).appName("sasrec-stream-bench")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", partitions)
+                // the progress of every measured micro-batch is read back at the end (Spark keeps 100 by default)
+                .config("spark.sql.streaming.numRecentProgressUpdates", Math.max(100, batches + 20))
                 .config("spark.sql.streaming.stateStore.providerClass",
                         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled",
