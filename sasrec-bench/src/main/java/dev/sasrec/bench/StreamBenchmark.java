@@ -235,7 +235,8 @@ public final class StreamBenchmark {
 
         String summary(long fromBatch, long toBatch) {
             StringBuilder out = new StringBuilder("stages of the measured batches (mean wall ms / summed task run ms / tasks):");
-            for (int stage = 0; stage < 4; stage++) {
+            int stagesPerBatch = byBatch.values().stream().mapToInt(List::size).max().orElse(0);
+            for (int stage = 0; stage < stagesPerBatch; stage++) {
                 long n = 0;
                 long wall = 0;
                 long run = 0;
