@@ -3,8 +3,9 @@
 # n = 50) of --items items with --users users' state (seeded, --history items each), fed --rate events per second
 # (--source arrivals: each event readable as soon as it is made, as from a message queue; --source rate: Spark's rate
 # source, which hands out each second's events when the second ends), a micro-batch every --trigger, --batches
-# measured after --warmup. Prints every micro-batch's events and duration and the measured ones' mean stage times;
-# ends with one JSON line:
+# measured after --warmup. Prints every micro-batch's events and duration, the measured ones' mean stage times and,
+# per measured micro-batch, the machine's speed (a fixed-work probe), the state store's flush and compaction MB and
+# the GC time; ends with one JSON line:
 # events_per_second, offered_per_second, p50_latency_ms, p99_latency_ms (an event's arrival to its user's
 # refreshed top-10 in the sink), state_users, peak_rss_mb, source.
 # Options: --users 1000000  --items 100000  --history 50  --rate 5000  --trigger "1 second"  --batches 60
@@ -13,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 SASREC_JAVA_OPTS="${SASREC_JAVA_OPTS:--Xmx4g}" exec "$root/bin/spark-java" dev.sasrec.bench.StreamBenchmark "$@"

@@ -48,7 +48,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  * {@code SASREC_JAVA_OPTS}). The sink ({@code foreach}) takes, as each refreshed user's row reaches it, the time
  * since the arrival of the event that triggered it. The first {@code --warmup} batches (the state's seeding among
  * them) are left out; the next {@code --batches} are measured. Prints every micro-batch's events and duration, the
- * measured micro-batches' mean stage times, and
+ * measured micro-batches' mean stage times, per measured micro-batch the machine's speed ({@link MachineSpeedProbe}),
+ * the state store's flush and compaction MB and the GC time, and
  * ends with one JSON line: events_per_second (events processed over the measured batches' wall time),
  * offered_per_second, p50 and p99 latency (ms), state_users (null when RocksDB does not count its rows:
  * {@code trackTotalNumberOfRows=false}), peak_rss_mb (this JVM: driver and executor in local mode), source.
@@ -114,6 +115,7 @@ public final class StreamBenchmark {
                 .setStateTimeToLiveSeconds(0).transform(events, seeds);
         StageTimes stages = new StageTimes();
         spark.sparkContext().addSparkListener(stages);
+        MachineSpeedProbe probe = new MachineSpeedProbe(250);
         StreamingQuery query = refreshed.writeStream().trigger(Trigger.ProcessingTime(a.get("trigger", "1 second")))
                 .option("checkpointLocation", checkpoint.toString())
                 .foreach(new LatencySink()).start();
@@ -154,6 +156,8 @@ public final class StreamBenchmark {
         System.out.println("slowest measured batch " + slowest.batchId() + ": durations (ms) " + slowest.durationMs()
                 + ", state operator " + slowest.stateOperators()[0].prettyJson().replaceAll("\\s+", " "));
         System.out.println(stages.summary(warmup, warmup + batches));
+        probe.close();
+        System.out.println(machineAndStore(measured, probe.samples()));
         long eventsIn = measured.stream().mapToLong(StreamingQueryProgress::numInputRows).sum();
         long wallMs = java.time.Duration.between(java.time.Instant.parse(measured.get(0).timestamp()),
                 java.time.Instant.parse(measured.get(measured.size() - 1).timestamp())).toMillis()
@@ -257,6 +261,50 @@ public final class StreamBenchmark {
             }
             return out.toString();
         }
+    }
+
+    /**
+     * Per measured micro-batch: its events and duration, the machine's speed while it ran ({@link MachineSpeedProbe}:
+     * the fixed work's CPU time over its fastest tenth in the run, 1.00 at the machine's quickest), the MB the state
+     * store wrote by flushes and compactions in it and the JVM's garbage collection time (ms); then the median probe
+     * ratio and the mean GC time of the micro-batches over 1.1 s and of the others, so that a slow stretch can be
+     * laid to the machine, the state store or the collector.
+     */
+    private static String machineAndStore(List<StreamingQueryProgress> measured, List<MachineSpeedProbe.Sample> samples) {
+        double baseline = MachineSpeedProbe.fastestTenth(samples);
+        StringBuilder out = new StringBuilder("measured micro-batches (id:events/ms/machine probe/flush+compaction MB/GC ms):");
+        // [0]: micro-batches over 1.1 s, [1]: the others
+        List<List<Double>> ratios = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> gcs = List.of(new ArrayList<>(), new ArrayList<>());
+        for (StreamingQueryProgress p : measured) {
+            long from = java.time.Instant.parse(p.timestamp()).toEpochMilli();
+            double ratio = MachineSpeedProbe.meanRatio(samples, from, from + p.batchDuration(), baseline);
+            java.util.Map<String, Long> store = p.stateOperators()[0].customMetrics();
+            double written = (store.getOrDefault("rocksdbTotalBytesWrittenByFlush", 0L)
+                    + store.getOrDefault("rocksdbTotalBytesWrittenByCompaction", 0L)) / 1e6;
+            long gc = MachineSpeedProbe.gcMillis(samples, from, from + p.batchDuration());
+            out.append(String.format(Locale.ROOT, " %d:%d/%d/%.2f/%.0f/%d", p.batchId(), p.numInputRows(), p.batchDuration(),
+                    ratio, written, gc));
+            int group = p.batchDuration() > 1100 ? 0 : 1;
+            if (!Double.isNaN(ratio)) {
+                ratios.get(group).add(ratio);
+            }
+            gcs.get(group).add((double) gc);
+        }
+        out.append(String.format(Locale.ROOT, "%nmachine probe (median) and GC (mean): %.2f and %.0f ms over %d micro-batches "
+                        + "longer than 1.1 s, %.2f and %.0f ms over the other %d (fixed work's CPU time over its fastest "
+                        + "tenth, %.0f us)", median(ratios.get(0)), mean(gcs.get(0)), gcs.get(0).size(),
+                median(ratios.get(1)), mean(gcs.get(1)), gcs.get(1).size(), baseline / 1e3));
+        return out.toString();
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static long lastBatch(StreamingQuery query) {

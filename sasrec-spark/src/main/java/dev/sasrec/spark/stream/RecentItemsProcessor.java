@@ -4,12 +4,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.ExpiredTimerInfo;
+import org.apache.spark.sql.streaming.ListState;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StatefulProcessorWithInitialState;
 import org.apache.spark.sql.streaming.TTLConfig;
 import org.apache.spark.sql.streaming.TimeMode;
 import org.apache.spark.sql.streaming.TimerValues;
-import org.apache.spark.sql.streaming.ValueState;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -23,7 +23,7 @@ import java.util.Map;
  * The state step of {@link StreamingRecommender}: per user (the grouping key, as text) it merges the micro-batch's
  * events (rows of raw item id as text and event time in epoch milliseconds) into the user's {@link RecentItems} and
  * emits one {@link Refresh}. The state holds raw ids only; the item indices are looked up in the current model's
- * vocabulary when a refresh is emitted, so a new model can take over the state.
+ * vocabulary when a refresh is emitted, so a new model can take over the state. The state is a list of chunks ({@link HistoryChunks}), so that a user's event appends its own bytes only.
  */
 final class RecentItemsProcessor extends StatefulProcessorWithInitialState<String, Row, Refresh, RecentItems> {
 
@@ -32,7 +32,7 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
     private final int historyLength;
     private final Duration timeToLive;
     private final Broadcast<Map<String, Integer>> indices;
-    private transient ValueState<RecentItems> state;
+    private transient ListState<RecentItems> state;
 
     /**
      * @param historyLength items kept per user
@@ -47,7 +47,7 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
 
     @Override
     public void init(OutputMode outputMode, TimeMode timeMode) {
-        state = getHandle().getValueState("recentItems", Encoders.bean(RecentItems.class), TTLConfig.NONE());
+        state = getHandle().getListState("recentItems", Encoders.bean(RecentItems.class), TTLConfig.NONE());
     }
 
     @Override
@@ -70,12 +70,17 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
                 unknown++;
             }
         }
-        // One read of the store: get() is null for a user without state (exists() would be a second read).
-        RecentItems held = state.get();
-        RecentItems current = held != null ? held : new RecentItems();
-        RecentItems merged = current.merge(items.toArray(new String[0]), times.stream().mapToLong(Long::longValue).toArray(),
+        String[] newItems = items.toArray(new String[0]);
+        long[] newTimes = times.stream().mapToLong(Long::longValue).toArray();
+        // One read of the store: an empty iterator for a user without state (exists() would be a second read).
+        HistoryChunks.Update update = HistoryChunks.update(CollectionConverters.asJava(state.get()), newItems, newTimes,
                 historyLength);
-        state.update(merged);
+        RecentItems merged = update.window();
+        if (update.rewrite()) {
+            state.put(new RecentItems[]{merged});
+        } else {
+            state.appendValue(update.appended());
+        }
         expireAfter(merged);
         int[] history = new int[merged.getItems().length];
         int n = 0;
@@ -97,7 +102,7 @@ final class RecentItemsProcessor extends StatefulProcessorWithInitialState<Strin
 
     @Override
     public void handleInitialState(String user, RecentItems initial, TimerValues timerValues) {
-        state.update(new RecentItems().merge(initial.getItems(), initial.getTimes(), historyLength));
+        state.put(new RecentItems[]{new RecentItems().merge(initial.getItems(), initial.getTimes(), historyLength)});
     }
 
     /**

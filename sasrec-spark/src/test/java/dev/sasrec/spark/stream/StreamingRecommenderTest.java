@@ -21,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -119,6 +121,39 @@ class StreamingRecommenderTest {
             for (Map.Entry<Integer, List<Long>> p : byPartition.entrySet()) {
                 List<Long> sorted = p.getValue().stream().sorted().toList();
                 assertEquals(sorted, p.getValue(), "partition " + p.getKey() + " in order of each user's earliest new event");
+            }
+        } finally {
+            query.stop();
+        }
+    }
+
+    @Test
+    void aUsersStateAppendedOverManyMicroBatchesAndWrittenBackWholeKeepsTheLastNInEventTimeOrder() throws Exception {
+        // n = 5: one-event micro-batches reach the chunk limit (n chunks), three-event ones the item limit (2n)
+        int[] sizes = {1, 1, 1, 1, 1, 1, 3, 3};
+        SplittableRandom random = new SplittableRandom(11);
+        List<long[]> seen = new java.util.ArrayList<>();   // {time, micro-batch, item} of every event so far
+        StreamingQuery query = start(new StreamingRecommender(MODEL).setWatermarkDelay("1 minute"), null, "chunks");
+        try {
+            for (int b = 0; b < sizes.length; b++) {
+                String[] lines = new String[sizes[b]];
+                long latest = Long.MIN_VALUE;
+                for (int e = 0; e < sizes[b]; e++) {
+                    long time = T + random.nextInt(8);          // ties and events older than what is held
+                    int item = 1 + random.nextInt(29);
+                    lines[e] = "{\"user\":1,\"item\":" + item + ",\"timestamp\":" + time + "}";
+                    seen.add(new long[]{time, b, item});
+                    latest = Math.max(latest, time);
+                }
+                write(lines);
+                query.processAllAvailable();
+                // held items first at equal times, a micro-batch's own by item id (as text: "10" < "9")
+                int[] expected = seen.stream().sorted(Comparator.<long[]>comparingLong(x -> x[0])
+                                .thenComparingLong(x -> x[1]).thenComparing(x -> Long.toString(x[2])))
+                        .skip(Math.max(0, seen.size() - 5)).mapToInt(x -> (int) x[2]).toArray();
+                List<Row> out = spark.table("chunks").collectAsList();
+                assertEquals(b + 1, out.size());
+                assertRefresh(out.get(b), 1, expected, latest);
             }
         } finally {
             query.stop();
