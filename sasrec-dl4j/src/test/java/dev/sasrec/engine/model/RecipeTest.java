@@ -16,8 +16,8 @@ class RecipeTest {
         assertEquals("paper, ce, sampled-ce, gbce", Recipe.keys());
         SasRecConfig ce = Recipe.CE.applyTo(SasRecConfig.builder()).build();
         assertEquals(Loss.CE, ce.loss());
-        assertEquals(64, ce.hiddenUnits());
-        assertEquals(0.1, ce.dropout());
+        assertEquals(128, ce.hiddenUnits());
+        assertEquals(0.2, ce.dropout());
         assertEquals(0.002, ce.learningRate());
         assertTrue(ce.allWindows());
         SasRecConfig sampled = Recipe.named(" Sampled-CE ").applyTo(SasRecConfig.builder()).build();
@@ -27,8 +27,9 @@ class RecipeTest {
         assertEquals(Loss.GBCE, gbce.loss());
         assertEquals(256, gbce.numNegatives());
         assertEquals(0.75, gbce.gbceCalibration());
-        assertEquals(ce, gbce.toBuilder().set("loss", "ce").set("numNegatives", 100).build(),
-                "gbce differs from ce in its loss only");
+        assertEquals(ce.toBuilder().set("hiddenUnits", 64).set("dropout", 0.1).build(),
+                gbce.toBuilder().set("loss", "ce").set("numNegatives", 100).build(),
+                "gbce: its loss, and the d and dropout it was measured with; the rest as ce");
         assertEquals(SasRecConfig.builder().build(), Recipe.PAPER.applyTo(SasRecConfig.builder()).build(),
                 "the paper's recipe is the defaults");
         for (Recipe r : Recipe.values()) {

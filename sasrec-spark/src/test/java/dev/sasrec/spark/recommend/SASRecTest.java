@@ -455,11 +455,11 @@ class SASRecTest {
         assertEquals(3000, s.getNumNegatives());
         assertEquals(64, s.getHiddenUnits());
         assertEquals(0.1, s.getDropout(), "the recipe replaces a value set before it");
-        SasRecConfig config = s.setRecipe("ce").setHiddenUnits(128).engineConfig();
+        SasRecConfig config = s.setRecipe("ce").setHiddenUnits(96).engineConfig();
         assertEquals(dev.sasrec.engine.loss.Loss.CE, config.loss());
         assertEquals(100, config.numNegatives(), "nothing of the sampled-ce recipe is left");
-        assertEquals(128, config.hiddenUnits(), "set after the recipe");
-        assertEquals(dev.sasrec.engine.model.Recipe.CE.applyTo(SasRecConfig.builder()).set("hiddenUnits", 128)
+        assertEquals(96, config.hiddenUnits(), "set after the recipe");
+        assertEquals(dev.sasrec.engine.model.Recipe.CE.applyTo(SasRecConfig.builder()).set("hiddenUnits", 96)
                 .set("seed", 42).build(), config);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SASRec().setRecipe("bert"));
         assertTrue(e.getMessage().contains("'bert'") && e.getMessage().contains("paper, ce, sampled-ce, gbce"), e.getMessage());
