@@ -19,9 +19,9 @@ final class HistoryChunks {
     /**
      * What a micro-batch's events do to a user's state.
      *
-     * @param window  the user's last n items with the new events merged in
-     * @param rewrite whether the state is to be replaced by {@code window} as one chunk; otherwise
-     *                {@code appended} is added after the chunks held
+     * @param window   the user's last n items with the new events merged in
+     * @param rewrite  whether the state is to be replaced by {@code window} as one chunk; otherwise
+     *                 {@code appended} is added after the chunks held
      * @param appended the micro-batch's events as a chunk (unordered, as they came)
      */
     record Update(RecentItems window, boolean rewrite, RecentItems appended) {

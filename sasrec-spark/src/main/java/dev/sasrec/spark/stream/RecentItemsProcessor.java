@@ -23,7 +23,8 @@ import java.util.Map;
  * The state step of {@link StreamingRecommender}: per user (the grouping key, as text) it merges the micro-batch's
  * events (rows of raw item id as text and event time in epoch milliseconds) into the user's {@link RecentItems} and
  * emits one {@link Refresh}. The state holds raw ids only; the item indices are looked up in the current model's
- * vocabulary when a refresh is emitted, so a new model can take over the state. The state is a list of chunks ({@link HistoryChunks}), so that a user's event appends its own bytes only.
+ * vocabulary when a refresh is emitted, so a new model can take over the state. The state is a list of chunks
+ * ({@link HistoryChunks}), so that a user's event appends its own bytes only.
  */
 final class RecentItemsProcessor extends StatefulProcessorWithInitialState<String, Row, Refresh, RecentItems> {
 
