@@ -13,7 +13,8 @@ import java.util.List;
  * down) and does not rise when the benchmark's own threads merely keep the probe waiting for a core. A benchmark
  * reads the ratio of each window's probe time to the fastest tenth of all probes, so that a slow stretch of the
  * benchmark can be told apart from a slow stretch of the machine. Each probe also notes the JVM's garbage
- * collection time so far, for the same purpose. The probe costs about 0.2% of one core.
+ * collection time so far, for the same purpose. The probe costs about 0.1% of one core (0.23 ms of work every
+ * 250 ms).
  */
 final class MachineSpeedProbe implements AutoCloseable {
 
