@@ -1,5 +1,6 @@
 package dev.sasrec.bench;
 
+import dev.sasrec.engine.internal.NativeThreads;
 import dev.sasrec.engine.internal.ResidentMemory;
 import dev.sasrec.engine.model.SasRecConfig;
 import dev.sasrec.engine.model.SasRecNetwork;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.ToLongFunction;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -48,8 +50,9 @@ import static org.apache.spark.sql.functions.xxhash64;
  * {@code SASREC_JAVA_OPTS}). The sink ({@code foreach}) takes, as each refreshed user's row reaches it, the time
  * since the arrival of the event that triggered it. The first {@code --warmup} batches (the state's seeding among
  * them) are left out; the next {@code --batches} are measured. Prints every micro-batch's events and duration, the
- * measured micro-batches' mean stage times, per measured micro-batch the machine's speed ({@link MachineSpeedProbe}),
- * the state store's flush and compaction MB and the GC time, and
+ * measured micro-batches' mean stage times, per measured micro-batch the machine's speed ({@link MachineSpeedProbe}:
+ * arithmetic, a matrix product, memory reads), the state store's time a read, its flush and compaction MB and the GC
+ * time, and
  * ends with one JSON line: events_per_second (events processed over the measured batches' wall time),
  * offered_per_second, p50 and p99 latency (ms), state_users (null when RocksDB does not count its rows:
  * {@code trackTotalNumberOfRows=false}), peak_rss_mb (this JVM: driver and executor in local mode), source.
@@ -115,6 +118,8 @@ public final class StreamBenchmark {
                 .setStateTimeToLiveSeconds(0).transform(events, seeds);
         StageTimes stages = new StageTimes();
         spark.sparkContext().addSparkListener(stages);
+        // One native thread, as each scoring task of one core sets it: the probe's product runs on one thread too.
+        NativeThreads.set(1);
         MachineSpeedProbe probe = new MachineSpeedProbe(250);
         StreamingQuery query = refreshed.writeStream().trigger(Trigger.ProcessingTime(a.get("trigger", "1 second")))
                 .option("checkpointLocation", checkpoint.toString())
@@ -265,36 +270,57 @@ public final class StreamBenchmark {
 
     /**
      * Per measured micro-batch: its events and duration, the machine's speed while it ran ({@link MachineSpeedProbe}:
-     * the fixed work's CPU time over its fastest tenth in the run, 1.00 at the machine's quickest), the MB the state
-     * store wrote by flushes and compactions in it and the JVM's garbage collection time (ms); then the median probe
-     * ratio and the mean GC time of the micro-batches over 1.1 s and of the others, so that a slow stretch can be
-     * laid to the machine, the state store or the collector.
+     * each fixed work's CPU time over its fastest tenth in the run, 1.00 at the machine's quickest), the state
+     * store's mean time a read (us), the MB it wrote by flushes and compactions and the JVM's garbage collection time
+     * (ms); then the medians and the mean GC time of the micro-batches over 1.1 s and of the others, so that a slow
+     * stretch can be laid to the machine, the state store or the collector.
      */
     private static String machineAndStore(List<StreamingQueryProgress> measured, List<MachineSpeedProbe.Sample> samples) {
-        double baseline = MachineSpeedProbe.fastestTenth(samples);
-        StringBuilder out = new StringBuilder("measured micro-batches (id:events/ms/machine probe/flush+compaction MB/GC ms):");
-        // [0]: micro-batches over 1.1 s, [1]: the others
-        List<List<Double>> ratios = List.of(new ArrayList<>(), new ArrayList<>());
+        List<ToLongFunction<MachineSpeedProbe.Sample>> works = List.of(MachineSpeedProbe.Sample::arithmeticNanos,
+                MachineSpeedProbe.Sample::productNanos, MachineSpeedProbe.Sample::memoryNanos);
+        double[] fastest = works.stream().mapToDouble(w -> MachineSpeedProbe.fastestTenth(samples, w)).toArray();
+        StringBuilder out = new StringBuilder("measured micro-batches (id:events/ms/machine probe: arithmetic, product, "
+                + "memory/state store: us a read, flush+compaction MB/GC ms):");
+        // [group][column]: group 0 the micro-batches over 1.1 s, 1 the others; columns the three probes, the store read
+        List<List<List<Double>>> columns = List.of(new ArrayList<>(), new ArrayList<>());
+        for (List<List<Double>> group : columns) {
+            for (int c = 0; c < 4; c++) {
+                group.add(new ArrayList<>());
+            }
+        }
         List<List<Double>> gcs = List.of(new ArrayList<>(), new ArrayList<>());
         for (StreamingQueryProgress p : measured) {
             long from = java.time.Instant.parse(p.timestamp()).toEpochMilli();
-            double ratio = MachineSpeedProbe.meanRatio(samples, from, from + p.batchDuration(), baseline);
+            long to = from + p.batchDuration();
+            double[] row = new double[4];
+            for (int w = 0; w < 3; w++) {
+                row[w] = MachineSpeedProbe.meanRatio(samples, works.get(w), from, to, fastest[w]);
+            }
             java.util.Map<String, Long> store = p.stateOperators()[0].customMetrics();
             double written = (store.getOrDefault("rocksdbTotalBytesWrittenByFlush", 0L)
                     + store.getOrDefault("rocksdbTotalBytesWrittenByCompaction", 0L)) / 1e6;
-            long gc = MachineSpeedProbe.gcMillis(samples, from, from + p.batchDuration());
-            out.append(String.format(Locale.ROOT, " %d:%d/%d/%.2f/%.0f/%d", p.batchId(), p.numInputRows(), p.batchDuration(),
-                    ratio, written, gc));
+            long gets = store.getOrDefault("rocksdbGetCount", 0L);
+            row[3] = gets == 0 ? Double.NaN : store.getOrDefault("rocksdbGetLatency", 0L) * 1e3 / gets;
+            long gc = MachineSpeedProbe.gcMillis(samples, from, to);
+            out.append(String.format(Locale.ROOT, " %d:%d/%d/%.2f/%.2f/%.2f/%.1f/%.0f/%d", p.batchId(),
+                    p.numInputRows(), p.batchDuration(), row[0], row[1], row[2], row[3], written, gc));
             int group = p.batchDuration() > 1100 ? 0 : 1;
-            if (!Double.isNaN(ratio)) {
-                ratios.get(group).add(ratio);
+            for (int c = 0; c < 4; c++) {
+                if (!Double.isNaN(row[c])) {
+                    columns.get(group).get(c).add(row[c]);
+                }
             }
             gcs.get(group).add((double) gc);
         }
-        out.append(String.format(Locale.ROOT, "%nmachine probe (median) and GC (mean): %.2f and %.0f ms over %d micro-batches "
-                        + "longer than 1.1 s, %.2f and %.0f ms over the other %d (fixed work's CPU time over its fastest "
-                        + "tenth, %.0f us)", median(ratios.get(0)), mean(gcs.get(0)), gcs.get(0).size(),
-                median(ratios.get(1)), mean(gcs.get(1)), gcs.get(1).size(), baseline / 1e3));
+        for (int group = 0; group < 2; group++) {
+            List<List<Double>> g = columns.get(group);
+            out.append(String.format(Locale.ROOT, "%n%s: %d micro-batches; medians: machine probe arithmetic %.2f, "
+                            + "product %.2f, memory %.2f, a state store read %.1f us; GC %.0f ms a micro-batch (mean)",
+                    group == 0 ? "longer than 1.1 s" : "the others", gcs.get(group).size(), median(g.get(0)),
+                    median(g.get(1)), median(g.get(2)), median(g.get(3)), mean(gcs.get(group))));
+        }
+        out.append(String.format(Locale.ROOT, "%n(machine probes: their work's CPU time over its fastest tenth, %.0f, "
+                + "%.0f and %.0f us)", fastest[0] / 1e3, fastest[1] / 1e3, fastest[2] / 1e3));
         return out.toString();
     }
 
