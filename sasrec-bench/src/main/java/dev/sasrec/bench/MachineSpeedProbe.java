@@ -24,8 +24,9 @@ import java.util.function.ToLongFunction;
  * keep the probe waiting for a core. A benchmark reads the ratio of each window's probe times to the fastest tenth
  * of all probes, so that a slow stretch of the benchmark can be told apart from a slow stretch of the machine. Each
  * probe also notes the JVM's garbage collection time so far, for the same purpose. The probe costs about 0.7% of
- * one core (about 1.7 ms of work every 250 ms); its product runs on one native thread, so set the backend's limit to
- * one thread ({@code NativeThreads.set(1)}) before starting it, as every scoring task of a one-core task does.
+ * one core (about 1.7 ms of work every 250 ms) and holds 64 MB of heap and 2.5 MB of native memory, which a
+ * benchmark's peak RSS includes; its product runs on one native thread, so set the backend's limit to one thread
+ * ({@code NativeThreads.set(1)}) before starting it, as every scoring task of a one-core task does.
  */
 final class MachineSpeedProbe implements AutoCloseable {
 
