@@ -96,8 +96,7 @@ public final class BackendComparison {
     }
 
     private static double median(List<Map<String, Double>> runs, String key) {
-        double[] v = runs.stream().mapToDouble(r -> r.get(key)).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Median.of(runs.stream().mapToDouble(r -> r.get(key)).toArray());
     }
 
     /** The java launcher of this JVM. */

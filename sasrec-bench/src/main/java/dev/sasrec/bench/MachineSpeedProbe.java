@@ -181,9 +181,9 @@ final class MachineSpeedProbe implements AutoCloseable {
 
     /** The mean {@code work} time of the fastest tenth of {@code samples} (ns): the machine at its quickest. */
     static double fastestTenth(List<Sample> samples, ToLongFunction<Sample> work) {
-        long[] cpu = samples.stream().mapToLong(work).sorted().toArray();
-        int n = Math.max(1, cpu.length / 10);
-        return Arrays.stream(cpu, 0, Math.min(n, cpu.length)).average().orElse(Double.NaN);
+        long[] times = samples.stream().mapToLong(work).sorted().toArray();
+        int n = Math.max(1, times.length / 10);
+        return Arrays.stream(times, 0, Math.min(n, times.length)).average().orElse(Double.NaN);
     }
 
     @Override

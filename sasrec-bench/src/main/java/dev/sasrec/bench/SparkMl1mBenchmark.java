@@ -67,7 +67,7 @@ public final class SparkMl1mBenchmark {
                 .maxPositionsPerPass(6_400).passThreads(2);
         List<EpochReport> reports = trainer.fit(TrainingSet.of(engineSplit), new FitOptions(epochs, 0, 0),
                 r -> System.out.println("engine " + r.progressLine(epochs)), null);
-        double engineEpoch = median(reports.stream().mapToDouble(EpochReport::seconds).toArray());
+        double engineEpoch = Median.of(reports.stream().mapToDouble(EpochReport::seconds).toArray());
         RankingMetrics sampled = LeaveOneOutEvaluator.evaluate(trainer.network().newScorer(), engineSplit,
                 LeaveOneOutEvaluator.Split.TEST, Protocol.SAMPLED_100, 10, 10_000, 1);
         RankingMetrics full = LeaveOneOutEvaluator.evaluate(trainer.network().newScorer(), engineSplit,
@@ -89,18 +89,12 @@ public final class SparkMl1mBenchmark {
         Dataset<Row> ranked = model.setItemsCol("testInput").setTargetCol("testTarget").transform(split.drop("recommendations"));
         Map<String, Double> spark10 = new SequentialRankingEvaluator().evaluateAll(ranked);
         System.out.println("spark test metrics: " + spark10);
-        double sparkEpoch = median(summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::seconds).toArray());
+        double sparkEpoch = Median.of(summary.epochs().stream().mapToDouble(TrainingSummary.Epoch::seconds).toArray());
         spark.stop();
         System.out.printf(Locale.ROOT, "{\"seconds_per_epoch\": %.2f, \"engine_seconds_per_epoch\": %.2f, "
                         + "\"sampled_ndcg10\": %.4f, \"full_ndcg10\": %.4f, \"engine_sampled_ndcg10\": %.4f, "
                         + "\"engine_full_ndcg10\": %.4f, \"epochs\": %d}%n",
                 sparkEpoch, engineEpoch, spark10.get("sampled_ndcg@10"), spark10.get("full_ndcg@10"),
                 sampled.ndcg(), full.ndcg(), epochs);
-    }
-
-    static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

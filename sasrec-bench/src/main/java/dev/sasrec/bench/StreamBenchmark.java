@@ -281,18 +281,12 @@ public final class StreamBenchmark {
         double[] fastest = works.stream().mapToDouble(w -> MachineSpeedProbe.fastestTenth(samples, w)).toArray();
         StringBuilder out = new StringBuilder("measured micro-batches (id:events/ms/machine probe: arithmetic, product, "
                 + "memory/state store: us a read, flush+compaction MB/GC ms):");
-        // [group][column]: group 0 the micro-batches over 1.1 s, 1 the others; columns the three probes, the store read
-        List<List<List<Double>>> columns = List.of(new ArrayList<>(), new ArrayList<>());
-        for (List<List<Double>> group : columns) {
-            for (int c = 0; c < 4; c++) {
-                group.add(new ArrayList<>());
-            }
-        }
-        List<List<Double>> gcs = List.of(new ArrayList<>(), new ArrayList<>());
+        // Each micro-batch's row: the three probe ratios, the store's time a read, the GC ms; [0] those over 1.1 s.
+        List<List<double[]>> groups = List.of(new ArrayList<>(), new ArrayList<>());
         for (StreamingQueryProgress p : measured) {
             long from = java.time.Instant.parse(p.timestamp()).toEpochMilli();
             long to = from + p.batchDuration();
-            double[] row = new double[4];
+            double[] row = new double[5];
             for (int w = 0; w < 3; w++) {
                 row[w] = MachineSpeedProbe.meanRatio(samples, works.get(w), from, to, fastest[w]);
             }
@@ -301,36 +295,27 @@ public final class StreamBenchmark {
                     + store.getOrDefault("rocksdbTotalBytesWrittenByCompaction", 0L)) / 1e6;
             long gets = store.getOrDefault("rocksdbGetCount", 0L);
             row[3] = gets == 0 ? Double.NaN : store.getOrDefault("rocksdbGetLatency", 0L) * 1e3 / gets;
-            long gc = MachineSpeedProbe.gcMillis(samples, from, to);
-            out.append(String.format(Locale.ROOT, " %d:%d/%d/%.2f/%.2f/%.2f/%.1f/%.0f/%d", p.batchId(),
-                    p.numInputRows(), p.batchDuration(), row[0], row[1], row[2], row[3], written, gc));
-            int group = p.batchDuration() > 1100 ? 0 : 1;
-            for (int c = 0; c < 4; c++) {
-                if (!Double.isNaN(row[c])) {
-                    columns.get(group).get(c).add(row[c]);
-                }
-            }
-            gcs.get(group).add((double) gc);
+            row[4] = MachineSpeedProbe.gcMillis(samples, from, to);
+            out.append(String.format(Locale.ROOT, " %d:%d/%d/%.2f/%.2f/%.2f/%.1f/%.0f/%.0f", p.batchId(),
+                    p.numInputRows(), p.batchDuration(), row[0], row[1], row[2], row[3], written, row[4]));
+            groups.get(p.batchDuration() > 1100 ? 0 : 1).add(row);
         }
         for (int group = 0; group < 2; group++) {
-            List<List<Double>> g = columns.get(group);
+            List<double[]> rows = groups.get(group);
             out.append(String.format(Locale.ROOT, "%n%s: %d micro-batches; medians: machine probe arithmetic %.2f, "
                             + "product %.2f, memory %.2f, a state store read %.1f us; GC %.0f ms a micro-batch (mean)",
-                    group == 0 ? "longer than 1.1 s" : "the others", gcs.get(group).size(), median(g.get(0)),
-                    median(g.get(1)), median(g.get(2)), median(g.get(3)), mean(gcs.get(group))));
+                    group == 0 ? "longer than 1.1 s" : "the others", rows.size(), medianOf(rows, 0), medianOf(rows, 1),
+                    medianOf(rows, 2), medianOf(rows, 3),
+                    rows.stream().mapToDouble(r -> r[4]).average().orElse(Double.NaN)));
         }
         out.append(String.format(Locale.ROOT, "%n(machine probes: their work's CPU time over its fastest tenth, %.0f, "
                 + "%.0f and %.0f us)", fastest[0] / 1e3, fastest[1] / 1e3, fastest[2] / 1e3));
         return out.toString();
     }
 
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static double mean(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    /** The median of column {@code c} of {@code rows}, its NaNs (no probe or no read in a micro-batch) left out. */
+    private static double medianOf(List<double[]> rows, int c) {
+        return Median.of(rows.stream().mapToDouble(r -> r[c]).filter(v -> !Double.isNaN(v)).toArray());
     }
 
     private static long lastBatch(StreamingQuery query) {

@@ -129,9 +129,7 @@ public final class TrainBenchmark {
     }
 
     private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        return Median.of(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Each user's last {@code k} items (all of them when there are fewer), the catalogue kept. */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -115,7 +116,7 @@ class StreamingRecommenderTest {
             for (Row r : rows) {
                 int u = r.getInt(r.fieldIndex("user"));
                 long earliest = u == 1 ? T - 50 : T + 100 - u;
-                byPartition.computeIfAbsent(r.getInt(r.fieldIndex("partition")), p -> new java.util.ArrayList<>()).add(earliest);
+                byPartition.computeIfAbsent(r.getInt(r.fieldIndex("partition")), p -> new ArrayList<>()).add(earliest);
             }
             assertTrue(byPartition.size() > 1, "the users span partitions: " + byPartition.keySet());
             for (Map.Entry<Integer, List<Long>> p : byPartition.entrySet()) {
@@ -132,7 +133,7 @@ class StreamingRecommenderTest {
         // n = 5: one-event micro-batches reach the chunk limit (n chunks), three-event ones the item limit (2n)
         int[] sizes = {1, 1, 1, 1, 1, 1, 3, 3};
         SplittableRandom random = new SplittableRandom(11);
-        List<long[]> seen = new java.util.ArrayList<>();   // {time, micro-batch, item} of every event so far
+        List<long[]> seen = new ArrayList<>();   // {time, micro-batch, item} of every event so far
         StreamingQuery query = start(new StreamingRecommender(MODEL).setWatermarkDelay("1 minute"), null, "chunks");
         try {
             for (int b = 0; b < sizes.length; b++) {
