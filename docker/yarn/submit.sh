@@ -18,5 +18,7 @@ exec spark-submit \
   --conf spark.executor.memoryOverhead=3g \
   --conf spark.task.cpus=2 \
   --conf spark.yarn.maxAppAttempts=2 \
+  --conf spark.driver.extraJavaOptions=--add-modules=jdk.incubator.vector \
+  --conf spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector \
   --files "$root/conf/yarn.conf" \
   "$jar" "$command" --config yarn.conf "$@"

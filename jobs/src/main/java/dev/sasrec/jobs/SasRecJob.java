@@ -3,6 +3,7 @@ package dev.sasrec.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
+import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.spark.evaluation.MostPopularRanks;
 import dev.sasrec.spark.evaluation.SequentialRankingEvaluator;
 import dev.sasrec.spark.filter.InteractionFilter;
@@ -265,7 +266,7 @@ public final class SasRecJob {
         Dataset<Row> recs = model.transform(indexed(fitted, log)).select(EventLog.USER, model.getOrDefault(model.recommendationsCol()));
         String path = cfg.getString("output.recommendations");
         output.write(path, tmp -> recs.write().parquet(tmp));
-        LOG.info("recommendations written to {}", path);
+        LOG.info("recommendations written to {} (driver JVM's top-K through the Vector API: {})", path, Scorer.usesVectorApi());
         return spark.read().parquet(path);
     }
 

@@ -1,6 +1,7 @@
 package dev.sasrec.jobs;
 
 import com.typesafe.config.Config;
+import dev.sasrec.engine.score.Scorer;
 import dev.sasrec.spark.recommend.SASRecModel;
 import dev.sasrec.spark.sessions.Sessionizer;
 import dev.sasrec.spark.stream.StreamingRecommender;
@@ -90,7 +91,8 @@ final class StreamJob {
             recs.stop();
             throw e;
         }
-        LOG.info("streaming {} into {} (checkpoint {})", stream.getString("source"), sink, checkpoint);
+        LOG.info("streaming {} into {} (checkpoint {}; driver JVM's top-K through the Vector API: {})",
+                stream.getString("source"), sink, checkpoint, Scorer.usesVectorApi());
         try {
             // Until both have ended; a query that failed throws here, and the other is stopped below.
             while (recs.isActive() || dead.isActive()) {

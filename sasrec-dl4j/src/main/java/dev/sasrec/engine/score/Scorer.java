@@ -3,6 +3,7 @@ package dev.sasrec.engine.score;
 import dev.sasrec.engine.cpu.LastPositionEncoder;
 import dev.sasrec.engine.internal.EncoderInputs;
 import dev.sasrec.engine.internal.HostArrays;
+import dev.sasrec.engine.internal.ItemSets;
 import dev.sasrec.engine.model.ParameterLayout;
 import dev.sasrec.engine.model.SasRecNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -22,22 +23,35 @@ import java.util.Map;
 public final class Scorer implements ItemScoring, AutoCloseable {
 
     /**
-     * Items scored at a time in {@link #recommend}: a batch of 256 histories then writes 2 MB of scores per product,
-     * which the scan reads back from cache; blocks of 8,192 items made the product and scan 5 - 10% slower.
+     * Items scored at a time by a BLAS product ({@link #explore}, and {@link #recommend} without the Vector API): a
+     * batch of 256 histories then writes 2 MB of scores per product, which the scan reads back from cache.
      */
     static final int ITEM_BLOCK = 2048;
     /** Zeros copied over a block row once it is read. Never written. */
     private static final float[] ZERO_ROW = new float[ITEM_BLOCK];
 
+    /**
+     * Whether the JDK's Vector API (module {@code jdk.incubator.vector}) is in the boot layer, that is whether the
+     * JVM was started with {@code --add-modules=jdk.incubator.vector}. {@link #recommend} then selects the top-K
+     * with the products in vector registers ({@link VectorTopK}) instead of BLAS products written out and scanned.
+     */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     private final SasRecNetwork network;
     private final LastPositionEncoder lastPosition;
-    private final INDArray itemTableT;
-    /** Item columns 1..N of the transposed table in contiguous blocks of {@link #ITEM_BLOCK}: [d, width] each. */
-    private final INDArray[] itemBlocks;
+    /** {@link #recommend}'s selection when the Vector API is used; null otherwise. */
+    private final VectorTopK vectorTopK;
+    /** The transposed item table, built on first use (for {@link #scores} and the BLAS item blocks). */
+    private INDArray itemTableT;
+    /**
+     * Item columns 1..N of the transposed table in contiguous blocks of {@link #ITEM_BLOCK}: [d, width] each;
+     * built on first use (by {@link #explore}, and by {@link #recommend} without the Vector API).
+     */
+    private INDArray[] itemBlocks;
     /**
      * Score buffers of one block for one batch, by block width; reused while the batch size stays the same. They are
      * kept at zero between products: the product accumulates into them (BLAS beta = 1), which spares BLAS its own
-     * pass over the whole buffer to clear it, and {@link #recommend} clears each row right after reading it, while
+     * pass over the whole buffer to clear it, and {@link #scoreBlocks} clears each row right after reading it, while
      * the row is in cache. That makes the item product about 15% faster.
      */
     private final Map<Integer, INDArray> blockScores = new HashMap<>();
@@ -47,16 +61,48 @@ public final class Scorer implements ItemScoring, AutoCloseable {
 
     /** A scorer over {@code network}; {@link SasRecNetwork#newScorer()} is the same. */
     public Scorer(SasRecNetwork network) {
+        this(network, VECTOR_API);
+    }
+
+    /** A scorer whose {@link #recommend} uses the Vector API or BLAS, as {@code vectorApi} says. */
+    Scorer(SasRecNetwork network, boolean vectorApi) {
+        if (vectorApi && !VECTOR_API) {
+            throw new IllegalStateException("the Vector API is not available: start the JVM with --add-modules=jdk.incubator.vector");
+        }
         this.network = network;
         this.lastPosition = new LastPositionEncoder(network);
-        this.itemTableT = network.layout().view(network.parametersView(), ParameterLayout.ITEM_EMBEDDING).transpose().dup('c');
-        int n = network.numItems();
-        this.itemBlocks = new INDArray[(n + ITEM_BLOCK - 1) / ITEM_BLOCK];
-        for (int b = 0; b < itemBlocks.length; b++) {
-            int from = 1 + b * ITEM_BLOCK;
-            int to = Math.min(n + 1, from + ITEM_BLOCK);
-            itemBlocks[b] = itemTableT.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+        this.vectorTopK = vectorApi ? new VectorTopK(EncoderInputs.itemTable(network.parametersView(), network.layout()),
+                network.numItems(), network.config().hiddenUnits()) : null;
+    }
+
+    /**
+     * Whether scorers of this JVM select the top-K through the JDK's Vector API (the JVM was started with
+     * {@code --add-modules=jdk.incubator.vector}) rather than through BLAS products written to memory and scanned.
+     * Both give the same items; the Vector API path is the faster (docs/BENCHMARKS.md).
+     */
+    public static boolean usesVectorApi() {
+        return VECTOR_API;
+    }
+
+    private INDArray itemTableT() {
+        if (itemTableT == null) {
+            itemTableT = network.layout().view(network.parametersView(), ParameterLayout.ITEM_EMBEDDING).transpose().dup('c');
         }
+        return itemTableT;
+    }
+
+    private INDArray[] itemBlocks() {
+        if (itemBlocks == null) {
+            int n = network.numItems();
+            INDArray[] blocks = new INDArray[(n + ITEM_BLOCK - 1) / ITEM_BLOCK];
+            for (int b = 0; b < blocks.length; b++) {
+                int from = 1 + b * ITEM_BLOCK;
+                int to = Math.min(n + 1, from + ITEM_BLOCK);
+                blocks[b] = itemTableT().get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+            }
+            itemBlocks = blocks;
+        }
+        return itemBlocks;
     }
 
     /** The network scored. */
@@ -73,20 +119,24 @@ public final class Scorer implements ItemScoring, AutoCloseable {
         if (histories.length == 0) {
             return Nd4j.create(DataType.FLOAT, 0, network.config().hiddenUnits());
         }
+        return HostArrays.of(encode(histories), histories.length, network.config().hiddenUnits());
+    }
+
+    /** {@link #userVectors} as a row-major array, for at least one history. */
+    private float[] encode(int[][] histories) {
         for (int i = 0; i < histories.length; i++) {
             if (histories[i] == null || histories[i].length == 0) {
                 throw new IllegalArgumentException("history " + i + " is empty: a user needs at least one item to be scored");
             }
         }
-        return HostArrays.of(lastPosition.encode(histories), histories.length, network.config().hiddenUnits());
+        return lastPosition.encode(histories);
     }
-
 
     /** Scores of every item (column 0, the padding id, is negative infinity) for each history: [B, N+1]. */
     @Override
     public INDArray scores(int[][] histories) {
         INDArray users = userVectors(histories);
-        INDArray s = Nd4j.gemm(users, itemTableT, false, false);
+        INDArray s = Nd4j.gemm(users, itemTableT(), false, false);
         HostArrays.closeIfOpen(users);
         s.getColumn(0).assign(Float.NEGATIVE_INFINITY);
         return s;
@@ -120,9 +170,9 @@ public final class Scorer implements ItemScoring, AutoCloseable {
     }
 
     /**
-     * The top {@code k} items for each history, best first. Scores are computed a block of
-     * {@link #ITEM_BLOCK} items at a time and fed to one bounded heap per history, so a batch never holds all of
-     * its scores at once.
+     * The top {@code k} items for each history, best first. Scores are computed a few items at a time and fed to
+     * one bounded heap per history, so a batch never holds all of its scores at once: in vector registers where the
+     * Vector API is used ({@link #usesVectorApi}), otherwise a BLAS product of {@link #ITEM_BLOCK} items at a time.
      *
      * @param excludeSeen leave out the items of the history itself
      */
@@ -132,15 +182,24 @@ public final class Scorer implements ItemScoring, AutoCloseable {
         for (int b = 0; b < heaps.length; b++) {
             heaps[b] = new TopK.Heap(Math.min(k, network.numItems()));
         }
-        scoreBlocks(histories, excludeSeen, (b, from, scores, width) -> {
-            TopK.Heap heap = heaps[b];
-            float threshold = heap.threshold();
-            for (int j = nextAtLeast(scores, 0, width, threshold); j < width;
-                 j = nextAtLeast(scores, j + 1, width, threshold)) {
-                heap.offer(from + j, scores[j]);
-                threshold = heap.threshold();
+        if (vectorTopK != null) {
+            int[][] excluded = new int[histories.length][];
+            for (int b = 0; b < histories.length; b++) {
+                excluded[b] = excludeSeen ? ItemSets.sortedDistinct(histories[b]) : new int[0];
             }
-        });
+            float[] users = histories.length == 0 ? new float[0] : encode(histories);
+            vectorTopK.select(users, histories.length, heaps, excluded);
+        } else {
+            scoreBlocks(histories, excludeSeen, (b, from, scores, width) -> {
+                TopK.Heap heap = heaps[b];
+                float threshold = heap.threshold();
+                for (int j = nextAtLeast(scores, 0, width, threshold); j < width;
+                     j = nextAtLeast(scores, j + 1, width, threshold)) {
+                    heap.offer(from + j, scores[j]);
+                    threshold = heap.threshold();
+                }
+            });
+        }
         int[][] items = new int[histories.length][];
         float[][] values = new float[histories.length][];
         for (int b = 0; b < histories.length; b++) {
@@ -204,6 +263,7 @@ public final class Scorer implements ItemScoring, AutoCloseable {
      */
     private void scoreBlocks(int[][] histories, boolean excludeSeen, BlockRows rows) {
         INDArray users = userVectors(histories);
+        INDArray[] itemBlocks = itemBlocks();
         boolean buffersCleared = false;
         try {
             for (int blk = 0; blk < itemBlocks.length; blk++) {
@@ -270,9 +330,13 @@ public final class Scorer implements ItemScoring, AutoCloseable {
     public void close() {
         blockScores.values().forEach(HostArrays::closeIfOpen);
         blockScores.clear();
-        for (INDArray block : itemBlocks) {
-            HostArrays.closeIfOpen(block);
+        if (itemBlocks != null) {
+            for (INDArray block : itemBlocks) {
+                HostArrays.closeIfOpen(block);
+            }
         }
-        HostArrays.closeIfOpen(itemTableT);
+        if (itemTableT != null) {
+            HostArrays.closeIfOpen(itemTableT);
+        }
     }
 }

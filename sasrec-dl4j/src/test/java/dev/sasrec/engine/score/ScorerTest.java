@@ -7,11 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScorerTest {
 
@@ -19,7 +21,13 @@ class ScorerTest {
     void blockwiseTopKEqualsAFullSortAcrossSeveralItemBlocks() {
         int numItems = 2 * Scorer.ITEM_BLOCK + 1234;
         SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 10).set("numBlocks", 1).set("seed", 9).build();
-        Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
+        SasRecNetwork network = SasRecNetwork.initialise(config, numItems);
+        for (boolean vectorApi : new boolean[]{true, false}) {
+            assertTopKIsAFullSort(new Scorer(network, vectorApi), numItems);
+        }
+    }
+
+    static void assertTopKIsAFullSort(Scorer scorer, int numItems) {
         int block = Scorer.ITEM_BLOCK;
         // Histories hold the first and last items of item blocks; k = every item ranks the whole catalogue, so an
         // excluded item that slipped through would show wherever it scores.
@@ -78,7 +86,7 @@ class ScorerTest {
     void repeatedBatchesReuseTheirScoreBuffersWithoutCarryingScoresOver() {
         int numItems = Scorer.ITEM_BLOCK + 500;
         SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 8).set("maxLen", 10).set("numBlocks", 1).set("seed", 5).build();
-        Scorer scorer = SasRecNetwork.initialise(config, numItems).newScorer();
+        Scorer scorer = new Scorer(SasRecNetwork.initialise(config, numItems), false);
         int[][] histories = {{3, 4, Scorer.ITEM_BLOCK + 300}, {numItems}, {7}};
         TopK first = scorer.recommend(histories, 12, true);
         for (int call = 0; call < 3; call++) {
@@ -86,6 +94,40 @@ class ScorerTest {
             for (int b = 0; b < histories.length; b++) {
                 assertArrayEquals(first.items()[b], again.items()[b], "call " + call + ", history " + b);
                 assertArrayEquals(first.scores()[b], again.scores()[b], 0f, "call " + call + ", history " + b);
+            }
+        }
+    }
+
+    @Test
+    void registerTopKSelectsWhatTheBlasPathSelectsForEveryRemainderOfTilesAndUserGroups() {
+        assertTrue(Scorer.usesVectorApi(), "the tests run with --add-modules=jdk.incubator.vector (surefire's argLine)");
+        int tile = VectorTopK.TILE;
+        SasRecConfig config = SasRecConfig.builder().set("hiddenUnits", 12).set("maxLen", 6).set("numBlocks", 1).set("seed", 21).build();
+        SplittableRandom random = new SplittableRandom(3);
+        for (int numItems : new int[]{1, 5, tile, tile + 1, 3 * tile - 1, 700}) {
+            SasRecNetwork network = SasRecNetwork.initialise(config, numItems);
+            Scorer registers = new Scorer(network, true);
+            Scorer blas = new Scorer(network, false);
+            // one user, less than a group, a group, a group and one, several groups
+            for (int users : new int[]{1, VectorTopK.USERS - 1, VectorTopK.USERS, VectorTopK.USERS + 1, 3 * VectorTopK.USERS + 5}) {
+                int[][] histories = new int[users][];
+                for (int b = 0; b < users; b++) {
+                    // the catalogue's last item and a tile's first item seen often: exclusion at the tile edges
+                    int[] h = random.ints(1 + random.nextInt(8), 1, numItems + 1).toArray();
+                    h[0] = b % 2 == 0 ? numItems : Math.min(numItems, 1 + tile * random.nextInt(3));
+                    histories[b] = h;
+                }
+                for (int k : new int[]{1, 10, numItems}) {
+                    for (boolean exclude : new boolean[]{true, false}) {
+                        TopK expected = blas.recommend(histories, k, exclude);
+                        TopK actual = registers.recommend(histories, k, exclude);
+                        for (int b = 0; b < users; b++) {
+                            String where = numItems + " items, " + users + " users, k " + k + ", exclude " + exclude + ", user " + b;
+                            assertArrayEquals(expected.items()[b], actual.items()[b], where);
+                            assertArrayEquals(expected.scores()[b], actual.scores()[b], 1e-5f, where);
+                        }
+                    }
+                }
             }
         }
     }
