@@ -15,7 +15,7 @@ import java.util.Arrays;
  * nothing.
  *
  * <p>Uses the JDK's Vector API (module {@code jdk.incubator.vector}); only {@link Scorer} creates one, and only
- * where that module is in the boot layer ({@link Scorer#VECTOR_API}). Each score is the multiply-adds of its
+ * where that module is in the boot layer ({@link Scorer#usesVectorApi}). Each score is the multiply-adds of its
  * dimensions in order, rounded once per step as {@link Math#fma}. Not thread-safe: one per scorer.
  */
 final class VectorTopK {
